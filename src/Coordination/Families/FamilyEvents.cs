@@ -1,0 +1,27 @@
+using Coordination.Identity;
+
+namespace Coordination.Families;
+
+/// <summary>Every fact on a family stream says who acted and when it happened; the store adds when it was recorded.</summary>
+public interface IFamilyEvent
+{
+    Actor By { get; }
+    DateTimeOffset OccurredAt { get; }
+}
+
+/// <summary>A professional registered the family: its children and guardians as they were known then.</summary>
+public sealed record FamilyRegistered(
+    Guid FamilyId,
+    IReadOnlyList<FamilyMember> Children,
+    IReadOnlyList<FamilyMember> Guardians,
+    string? Municipality,
+    IReadOnlyList<string> Languages,
+    Actor By,
+    DateTimeOffset OccurredAt) : IFamilyEvent;
+
+/// <param name="PersonId">Personal identity code; null for people who have none.</param>
+/// <param name="Relation">For guardians: mother, father, ... as the registering professional wrote it.</param>
+public sealed record FamilyMember(Guid MemberId, string? PersonId, string Name, DateOnly BirthDate, string? Relation);
+
+/// <summary>A child joined the family record after its registration.</summary>
+public sealed record ChildAddedToFamily(Guid FamilyId, FamilyMember Child, Actor By, DateTimeOffset OccurredAt) : IFamilyEvent;

@@ -1,0 +1,121 @@
+using Coordination.Identity;
+using Coordination.Validation;
+using Coordination.Writing;
+using FluentValidation;
+using Wolverine.Http;
+
+namespace Coordination.Families;
+
+public sealed record RegisterFamily
+{
+    public IReadOnlyList<ChildInput>? Children { get; init; }
+    public IReadOnlyList<GuardianInput>? Guardians { get; init; }
+    public string? Municipality { get; init; }
+    public IReadOnlyList<string>? Languages { get; init; }
+}
+
+/// <param name="PersonId">Optional for people who have none; then <c>birthDate</c> is required.</param>
+public sealed record ChildInput(string? PersonId, string? Name, DateOnly? BirthDate);
+
+public sealed record GuardianInput(string? PersonId, string? Name, string? Relation, DateOnly? BirthDate = null);
+
+public sealed record FamilyRegisteredResponse(Guid FamilyId, long Version, IReadOnlyList<Guid> ChildIds, IReadOnlyList<Guid> GuardianIds);
+
+public static class RegisterFamilyEndpoint
+{
+    [WolverinePost("/api/families", OperationId = "registerFamily")]
+    [Tags("Families")]
+    public static Task<IResult> Post(RegisterFamily command, FamilyWrites writes)
+    {
+        var familyId = Guid.CreateVersion7();
+        return writes.StartAsync(familyId, () => Decide(familyId, command, writes.Caller, writes.Now));
+    }
+
+    /// <summary>Any case-working professional may register a family; the registration gives them a relationship with it.</summary>
+    public static Decision Decide(Guid familyId, RegisterFamily command, Professional caller, DateTimeOffset now)
+    {
+        if (!caller.IsCaseworkingProfessional)
+        {
+            return Decision.Refuse(Hosting.Problems.Forbidden("Only case-working professionals register families."));
+        }
+        var children = command.Children!.Select(c => Members.Create(c.PersonId, c.Name!, c.BirthDate, null)).ToList();
+        var guardians = (command.Guardians ?? []).Select(g => Members.Create(g.PersonId, g.Name!, g.BirthDate, g.Relation)).ToList();
+        var registered = new FamilyRegistered(familyId, children, guardians, command.Municipality, command.Languages ?? [],
+            caller.AsActor(), now);
+        return Decision.Created(
+            version => new FamilyRegisteredResponse(familyId, version, children.ConvertAll(c => c.MemberId), guardians.ConvertAll(g => g.MemberId)),
+            registered);
+    }
+
+}
+
+public sealed class RegisterFamilyValidator : AbstractValidator<RegisterFamily>
+{
+    public RegisterFamilyValidator(TimeProvider clock)
+    {
+        RuleFor(x => x.Children).NotEmpty().WithMessage("A family has at least one child.");
+        RuleFor(x => x.Children!.Count).LessThanOrEqualTo(20).When(x => x.Children is not null).OverridePropertyName("children");
+        RuleForEach(x => x.Children).ChildRules(child =>
+        {
+            child.RuleFor(c => c.Name).NotEmpty().PlainText(Rules.NameMax);
+            child.RuleFor(c => c.PersonId).PersonalIdentityCode();
+            child.RuleFor(c => c).Custom((c, ctx) => Person.CheckBirthDate(c.PersonId, c.BirthDate, clock, ctx));
+        });
+        RuleFor(x => x.Guardians!.Count).LessThanOrEqualTo(10).When(x => x.Guardians is not null).OverridePropertyName("guardians");
+        RuleForEach(x => x.Guardians).ChildRules(guardian =>
+        {
+            guardian.RuleFor(g => g.Name).NotEmpty().PlainText(Rules.NameMax);
+            guardian.RuleFor(g => g.Relation).PlainText(100);
+            guardian.RuleFor(g => g.PersonId).PersonalIdentityCode();
+            guardian.RuleFor(g => g).Custom((g, ctx) => Person.CheckBirthDate(g.PersonId, g.BirthDate, clock, ctx));
+        });
+        RuleFor(x => x.Municipality).PlainText(Rules.NameMax);
+        RuleForEach(x => x.Languages).NotEmpty().Matches("^[a-z]{2,3}$").WithMessage("Languages are ISO 639 codes such as fi, sv, en.");
+        RuleFor(x => x).Custom((family, ctx) =>
+        {
+            var codes = (family.Children ?? []).Select(c => c.PersonId).Concat((family.Guardians ?? []).Select(g => g.PersonId))
+                .Where(c => c is not null).ToList();
+            if (codes.Count != codes.Distinct(StringComparer.Ordinal).Count())
+            {
+                ctx.AddFailure("personId", "The same personal identity code appears twice in the family.");
+            }
+        });
+    }
+}
+
+public static class Members
+{
+    /// <summary>A validated person as the family record holds them; the date comes from the code when not given.</summary>
+    public static FamilyMember Create(string? personId, string name, DateOnly? birthDate, string? relation)
+    {
+        var date = birthDate ?? (PersonalIdentityCode.Validate(personId, out var fromCode) == PersonalIdentityCode.Problem.None
+            ? fromCode
+            : throw new InvalidOperationException("A member reached the decision without a valid code or a birth date."));
+        return new FamilyMember(Guid.CreateVersion7(), personId, name.Trim(), date, relation?.Trim());
+    }
+}
+
+public static class Person
+{
+    /// <summary>A birth date is needed without a code, must agree with a code, and cannot be in the future.</summary>
+    public static void CheckBirthDate<T>(string? personId, DateOnly? birthDate, TimeProvider clock, ValidationContext<T> ctx)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (personId is null)
+        {
+            if (birthDate is null)
+            {
+                ctx.AddFailure("birthDate", "Without a personal identity code the birth date is required.");
+            }
+        }
+        else if (PersonalIdentityCode.Validate(personId, out var fromCode) == PersonalIdentityCode.Problem.None
+                 && birthDate is { } given && given != fromCode)
+        {
+            ctx.AddFailure("birthDate", "The birth date does not agree with the personal identity code.");
+        }
+        if (birthDate > today.AddDays(1))
+        {
+            ctx.AddFailure("birthDate", "The birth date is in the future.");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using Coordination.SituationalPicture;
+using Coordination.Validation;
+using Coordination.Writing;
+using FluentValidation;
+using Marten;
+using Wolverine.Http;
+
+namespace Coordination.Families;
+
+public sealed record SearchFamilies(string? PersonId);
+
+public sealed record FamilyFound(Guid FamilyId);
+
+/// <summary>
+/// Search before create: which families of the caller's organisation hold this person. The code travels in the body,
+/// never in the URL. It answers ids only; reading a family still needs a relationship with it.
+/// </summary>
+public static class SearchFamiliesEndpoint
+{
+    [WolverinePost("/api/families/search", OperationId = "searchFamilies")]
+    [Tags("Families")]
+    public static async Task<IResult> Post(SearchFamilies search, IDocumentStore store, FamilyWrites writes, CancellationToken ct)
+    {
+        var caller = writes.Caller;
+        if (!caller.IsCaseworkingProfessional)
+        {
+            return Hosting.Problems.Result(Hosting.Problems.Forbidden("Only case-working professionals search for families."));
+        }
+        await using var session = store.QuerySession(caller.Organisation);
+        var ids = await session.Query<FamilyPicture>()
+            .Where(p => p.PersonIds.Contains(search.PersonId!))
+            .Select(p => p.Id)
+            .ToListAsync(ct);
+        return Results.Ok(ids.Order().Select(id => new FamilyFound(id)).ToList());
+    }
+}
+
+public sealed class SearchFamiliesValidator : AbstractValidator<SearchFamilies>
+{
+    public SearchFamiliesValidator()
+    {
+        RuleFor(x => x.PersonId).NotEmpty().PersonalIdentityCode();
+    }
+}

@@ -1,0 +1,40 @@
+using Coordination.Identity;
+
+namespace Coordination.Hosting;
+
+public sealed record DevTokenRequest(string? Sub, string? Name, string? Org, string? Agency, IReadOnlyList<string>? Roles);
+
+public sealed record DevTokenResponse(string Token, DateTimeOffset ExpiresAt);
+
+/// <summary>POST /dev/tokens: signed tokens for local work. Mapped only in the Development environment.</summary>
+public static class DevTokens
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
+
+    public static void MapDevTokens(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            return;
+        }
+        app.MapPost("/dev/tokens", (DevTokenRequest request, TokenSigning signing, TimeProvider clock) =>
+            {
+                var errors = new Dictionary<string, string[]>();
+                if (string.IsNullOrWhiteSpace(request.Sub)) errors["sub"] = ["Required."];
+                if (string.IsNullOrWhiteSpace(request.Name)) errors["name"] = ["Required."];
+                if (string.IsNullOrWhiteSpace(request.Org)) errors["org"] = ["Required."];
+                if (!Kebab.TryParse<Agency>(request.Agency, out _)) errors["agency"] = ["Unknown agency."];
+                if ((request.Roles ?? []).Any(r => !Kebab.TryParse<Role>(r, out _))) errors["roles"] = ["Unknown role."];
+                if (errors.Count > 0)
+                {
+                    return Results.Problem(Problems.Invalid(errors));
+                }
+                var now = clock.GetUtcNow();
+                var token = signing.Issue(request.Sub!, request.Name!, request.Org!, request.Agency!, request.Roles ?? [], Lifetime, now);
+                return Results.Ok(new DevTokenResponse(token, now.Add(Lifetime)));
+            })
+            .AllowAnonymous()
+            .WithTags("Development")
+            .WithSummary("Issue a signed token (Development only)");
+    }
+}

@@ -1,0 +1,129 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Coordination.Validation;
+using FluentValidation;
+using JasperFx;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Coordination.Hosting;
+
+public static partial class Http
+{
+    public static void ConfigureHttp(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = RequestBody.MaxBytes + 1;
+            k.AddServerHeader = false;
+        });
+        builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Customize);
+        builder.Services.AddWolverineHttp();
+        builder.Services.AddOpenApi("v1");
+        builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
+        // Error keys name fields as the JSON does: children[0].personId, not Children[0].PersonId.
+        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
+            member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+    }
+
+    public static void UseHttp(this WebApplication app)
+    {
+        app.UseExceptionHandler(); // problem details, never a stack trace, in every environment
+        app.UseStatusCodePages();  // empty 4xx answers (unknown route, 405) get a problem body too
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.XFrameOptions = "DENY";
+            if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+            {
+                headers.CacheControl = "no-store";
+            }
+            await next(context);
+        });
+        // The interactive page is static and public (it calls the API with whatever token its user supplies);
+        // it sits before authorization, whose fallback policy would otherwise close it.
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "docs";
+            o.SwaggerEndpoint("/openapi/v1.json", "Coordination API v1");
+            o.DocumentTitle = "Coordination API";
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<RequestBody>();
+
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+
+        app.MapWolverineEndpoints(opts =>
+        {
+            opts.AddPolicy<FluentValidationHttpPolicy>();
+            opts.WarmUpRoutes = RouteWarmup.Eager;
+        });
+    }
+
+    /// <summary>
+    /// One shape for every problem: our <c>type</c> URIs, a trace id, and for 400 an <c>errors</c> object even when
+    /// the framework found the JSON itself unreadable.
+    /// </summary>
+    private static void Customize(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        problem.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+        problem.Extensions.Remove("exception");
+        if (problem.Status == StatusCodes.Status400BadRequest && problem is not HttpValidationProblemDetails
+            && !problem.Extensions.ContainsKey("errors"))
+        {
+            // Wolverine's "Invalid JSON format": name the offending field, without .NET type names or body values.
+            var unknown = UnknownProperty().Match(problem.Detail ?? "");
+            var path = JsonPath().Match(problem.Detail ?? "");
+            var (field, message) = unknown.Success
+                ? (unknown.Groups["name"].Value, "Unknown field: the contract does not have it.")
+                : (path.Success ? path.Groups["path"].Value : "$", UnreadableJsonMessage(problem.Detail));
+            problem.Detail = message;
+            problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
+            problem.Type = "https://coordination.example/problems/malformed-json";
+            problem.Title = "The body is not valid JSON for this request";
+            problem.Extensions.Remove("lineNumber");
+            problem.Extensions.Remove("bytePositionInLine");
+        }
+        if (problem.Status >= 500)
+        {
+            problem.Detail = "An unexpected error occurred. It has been logged with the trace id.";
+        }
+        if (problem.Type is null || problem.Type.StartsWith("https://tools.ietf.org", StringComparison.Ordinal)
+            || problem.Type.StartsWith("https://httpstatuses", StringComparison.Ordinal))
+        {
+            problem.Type = "https://coordination.example/problems/http-" + problem.Status;
+        }
+    }
+
+    private static string UnreadableJsonMessage(string? detail)
+    {
+        if (detail is null)
+        {
+            return "The body could not be read as JSON.";
+        }
+        // Keep the parser's description but never echo values from the body or name our .NET types.
+        var cut = detail.IndexOf(" Path:", StringComparison.Ordinal);
+        var text = cut > 0 ? detail[..cut] : detail;
+        return DotNetType().Replace(text, "the expected type");
+    }
+
+    [GeneratedRegex(@"Path: (?<path>\$[^ |]*)")]
+    private static partial Regex JsonPath();
+
+    [GeneratedRegex(@"^The JSON property '(?<name>[^']{1,100})' could not be mapped")]
+    private static partial Regex UnknownProperty();
+
+    [GeneratedRegex(@"'?(System|Coordination)\.[A-Za-z0-9_.`\[\], ]+'?")]
+    private static partial Regex DotNetType();
+}

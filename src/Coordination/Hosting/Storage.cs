@@ -1,0 +1,65 @@
+using Coordination.Families;
+using Coordination.SituationalPicture;
+using Coordination.Writing;
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.MultiTenancy;
+using Marten;
+using Npgsql;
+using Weasel.Core;
+using Wolverine.Marten;
+
+namespace Coordination.Hosting;
+
+public static class Storage
+{
+    public const string SchemaName = "coordination";
+
+    public static void ConfigureStorage(this WebApplicationBuilder builder, string connectionString)
+    {
+        var schema = builder.Configuration["Storage:Schema"] ?? SchemaName;
+        var csb = new NpgsqlConnectionStringBuilder(connectionString);
+        // A writer waiting for another writer's lock on the same family gives up after this, and the caller is told
+        // to retry (503) instead of holding a request open for the default 30 s command timeout.
+        if (string.IsNullOrEmpty(csb.Options))
+        {
+            csb.Options = "-c lock_timeout=10000";
+        }
+        csb.ApplicationName ??= "coordination";
+
+        builder.Services.AddMarten(opts =>
+            {
+                opts.Connection(csb.ConnectionString);
+                opts.DatabaseSchemaName = schema;
+                // Casing must be told to Marten too, or its LINQ names PascalCase paths the JSON does not have.
+                opts.UseSystemTextJsonForSerialization(casing: Casing.CamelCase, configure: Json.ConfigureStorage);
+
+                // The tenant is the data controller (the `org` claim). Nothing may be written without one.
+                opts.Events.TenancyStyle = TenancyStyle.Conjoined;
+                opts.Policies.AllDocumentsAreMultiTenanted();
+                opts.Advanced.DefaultTenantUsageEnabled = false;
+
+                opts.Events.StreamIdentity = StreamIdentity.AsGuid;
+                opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+                opts.Events.MetadataConfig.CausationIdEnabled = true;
+                opts.Events.MetadataConfig.HeadersEnabled = true;
+                opts.Events.MetadataConfig.UserNameEnabled = true;
+                opts.Events.TimeProvider = TimeProvider.System;
+
+                opts.ConfigureWriting();
+                opts.ConfigureFamilies();
+                opts.ConfigureSituationalPicture();
+            })
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            .IntegrateWithWolverine(w =>
+            {
+                // Marten's HotCold daemon stalls on our DistributedLock shim (critter-stack guide E2);
+                // Wolverine distributes the projection agents instead.
+                w.UseWolverineManagedEventSubscriptionDistribution = true;
+            });
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+    }
+}

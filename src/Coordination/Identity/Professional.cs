@@ -1,0 +1,74 @@
+using System.Security.Claims;
+
+namespace Coordination.Identity;
+
+/// <summary>Agencies as the contract spells them (claim <c>agency</c>).</summary>
+public enum Agency
+{
+    SocialWork,
+    ChildPsychiatry,
+    SchoolWelfare,
+    FamilyWork,
+    Audit,
+    Integration,
+}
+
+/// <summary>Roles as the contract spells them (claim <c>role</c>).</summary>
+public enum Role
+{
+    Caseworker,
+    ResponsibleSocialWorker,
+    ConsultantSocialWorker,
+    Clinician,
+    Coordinator,
+    Auditor,
+    IntegrationClient,
+    Admin,
+}
+
+/// <summary>Who did something: carried by every event so the record says who acted for which agency and organisation.</summary>
+public sealed record Actor(string Id, string Name, Agency Agency, string Organisation);
+
+/// <summary>The authenticated caller, read from the bearer token's claims.</summary>
+public sealed record Professional(string Id, string Name, string Organisation, Agency Agency, IReadOnlySet<Role> Roles)
+{
+    public Actor AsActor() => new(Id, Name, Agency, Organisation);
+
+    public bool Has(Role role) => Roles.Contains(role);
+
+    /// <summary>Case-working agencies, the ones that hold client relationships; audit and integration callers do not.</summary>
+    public bool IsCaseworkingProfessional => Agency is Agency.SocialWork or Agency.ChildPsychiatry or Agency.SchoolWelfare or Agency.FamilyWork;
+
+    /// <summary>Null when a claim the contract requires is missing or carries a value we do not know.</summary>
+    public static Professional? FromClaims(ClaimsPrincipal user)
+    {
+        var sub = user.FindFirstValue(Claims.Subject);
+        var name = user.FindFirstValue(Claims.Name);
+        var org = user.FindFirstValue(Claims.Organisation);
+        var agencyText = user.FindFirstValue(Claims.Agency);
+        if (string.IsNullOrWhiteSpace(sub) || string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(org)
+            || !Kebab.TryParse<Agency>(agencyText, out var agency))
+        {
+            return null;
+        }
+        var roles = new HashSet<Role>();
+        foreach (var claim in user.FindAll(Claims.Role))
+        {
+            if (!Kebab.TryParse<Role>(claim.Value, out var role))
+            {
+                return null;
+            }
+            roles.Add(role);
+        }
+        return new Professional(sub, name, org, agency, roles);
+    }
+}
+
+public static class Claims
+{
+    public const string Subject = "sub";
+    public const string Name = "name";
+    public const string Organisation = "org";
+    public const string Agency = "agency";
+    public const string Role = "role";
+}

@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace Coordination.Writing;
+
+/// <summary>What a command's decide function concluded: facts to append and the answer to give, or a refusal.</summary>
+public abstract record Decision
+{
+    private Decision()
+    {
+    }
+
+    /// <param name="Events">The facts to append, in order.</param>
+    /// <param name="Respond">The response body, given the family's version after the append.</param>
+    /// <param name="Status">201 for something created, else 200.</param>
+    public sealed record Accepted(IReadOnlyList<object> Events, Func<long, object> Respond, int Status) : Decision;
+
+    public sealed record Refused(ProblemDetails Problem) : Decision;
+
+    public static Decision Created(Func<long, object> respond, params object[] events) => new Accepted(events, respond, StatusCodes.Status201Created);
+
+    public static Decision Ok(Func<long, object> respond, params object[] events) => new Accepted(events, respond, StatusCodes.Status200OK);
+
+    public static Decision Refuse(ProblemDetails problem) => new Refused(problem);
+}
