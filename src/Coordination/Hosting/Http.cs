@@ -55,6 +55,17 @@ public static partial class Http
             o.SwaggerEndpoint("/openapi/v1.json", "Coordination API v1");
             o.DocumentTitle = "Coordination API";
         });
+        // A route that does not exist is 404 for everyone; the deny-by-default fallback below would answer 401.
+        app.Use(async (context, next) =>
+        {
+            if (context.GetEndpoint() is null)
+            {
+                await Problems.Write(context, Problems.Create(StatusCodes.Status404NotFound, "not-found", "Not found",
+                    "There is no such route."));
+                return;
+            }
+            await next(context);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<RequestBody>();

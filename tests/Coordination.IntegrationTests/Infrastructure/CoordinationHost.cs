@@ -6,6 +6,7 @@ using Marten;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Wolverine;
 
 namespace Coordination.IntegrationTests.Infrastructure;
@@ -43,7 +44,18 @@ public class CoordinationHost : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Coordination", _connectionString);
         builder.UseSetting("Storage:Schema", Schema);
         builder.UseSetting("Wolverine:Solo", "true");
+        builder.UseSetting("Logging:LogLevel:Default", "Information");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        ConfigureMore(builder);
     }
+
+    /// <summary>For fixtures that need another environment or setting.</summary>
+    protected virtual void ConfigureMore(IWebHostBuilder builder)
+    {
+    }
+
+    /// <summary>Every line the service logged, formatted as it would be written, to prove what never appears in logs.</summary>
+    public CapturedLogs Logs { get; } = new();
 
     public IDocumentStore Store => Services.GetRequiredService<IDocumentStore>();
 
