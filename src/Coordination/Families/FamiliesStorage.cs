@@ -7,7 +7,11 @@ public static class FamiliesStorage
     public static void ConfigureFamilies(this StoreOptions opts)
     {
         opts.Projections.Snapshot<Family>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
-        opts.Events.AddEventType<FamilyRegistered>();
-        opts.Events.AddEventType<ChildAddedToFamily>();
+        // Every fact of a family stream, registered up front so a stream written by an older or newer process still loads.
+        foreach (var type in typeof(IFamilyEvent).Assembly.GetTypes()
+                     .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IFamilyEvent).IsAssignableFrom(t)))
+        {
+            opts.Events.AddEventType(type);
+        }
     }
 }

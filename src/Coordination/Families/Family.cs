@@ -1,23 +1,38 @@
+using Coordination.Access;
+using Coordination.Assessment;
+using Coordination.Calendar;
+using Coordination.Concerns;
+using Coordination.Deadlines;
+
 namespace Coordination.Families;
 
-/// <summary>The write model of one family stream: only what decisions need. Never mutated outside Apply.</summary>
+/// <summary>The write model of one family stream: only what decisions need. Changed only by Apply, from events.</summary>
 public sealed class Family
 {
     public Guid Id { get; set; }
     public long Version { get; set; }
     public List<Guid> ChildIds { get; set; } = [];
     public List<Guid> GuardianIds { get; set; } = [];
-    public HashSet<string> RelatedProfessionalIds { get; set; } = [];
     public HashSet<string> PersonIds { get; set; } = [];
+    public Relationships Relationships { get; set; } = new();
+    public Dictionary<Guid, ConcernState> Concerns { get; set; } = [];
+    public Dictionary<Guid, AssessmentState> Assessments { get; set; } = [];
+    public Dictionary<string, Deadline> Deadlines { get; set; } = [];
 
-    public static Family Create(FamilyRegistered e) => new()
+    public AssessmentState? RunningAssessment => Assessments.Values.FirstOrDefault(a => !a.Concluded);
+
+    public static Family Create(FamilyRegistered e)
     {
-        Id = e.FamilyId,
-        ChildIds = e.Children.Select(c => c.MemberId).ToList(),
-        GuardianIds = e.Guardians.Select(g => g.MemberId).ToList(),
-        RelatedProfessionalIds = [e.By.Id],
-        PersonIds = e.Children.Concat(e.Guardians).Select(m => m.PersonId).OfType<string>().ToHashSet(),
-    };
+        var family = new Family
+        {
+            Id = e.FamilyId,
+            ChildIds = e.Children.Select(c => c.MemberId).ToList(),
+            GuardianIds = e.Guardians.Select(g => g.MemberId).ToList(),
+            PersonIds = e.Children.Concat(e.Guardians).Select(m => m.PersonId).OfType<string>().ToHashSet(),
+        };
+        family.Relationships.Add(e.By);
+        return family;
+    }
 
     public void Apply(ChildAddedToFamily e)
     {
@@ -27,4 +42,133 @@ public sealed class Family
             PersonIds.Add(e.Child.PersonId);
         }
     }
+
+    public void Apply(ConcernRaised e)
+    {
+        Concerns[e.ConcernId] = new ConcernState { Id = e.ConcernId, ChildIds = [.. e.ChildIds] };
+        Relationships.Add(e.By);
+        Relationships.UndecidedConcerns.Add(e.ConcernId);
+        foreach (var deadline in DeadlineRules.ForConcern(e))
+        {
+            Deadlines[deadline.Key] = deadline;
+        }
+    }
+
+    public void Apply(UrgencyAssessed e)
+    {
+        Concerns[e.ConcernId].UrgencyAssessed = true;
+        Relationships.Add(e.By);
+        Meet(DeadlineRules.Key(DeadlineKind.UrgencyAssessment, e.ConcernId), e.OccurredAt);
+    }
+
+    public void Apply(ConcernDecided e)
+    {
+        Concerns[e.ConcernId].Decided = true;
+        Concerns[e.ConcernId].AssessmentId = e.AssessmentId;
+        Relationships.Add(e.By);
+        Relationships.UndecidedConcerns.Remove(e.ConcernId);
+        Meet(DeadlineRules.Key(DeadlineKind.AssessmentDecision, e.ConcernId), e.OccurredAt);
+    }
+
+    public void Apply(AssessmentStarted e)
+    {
+        Assessments[e.AssessmentId] = new AssessmentState
+        {
+            Id = e.AssessmentId, LeadSocialWorkerId = e.By.Id, ChildIds = [.. e.ChildIds],
+        };
+        var deadline = DeadlineRules.ForAssessment(e);
+        Deadlines[deadline.Key] = deadline;
+    }
+
+    public void Apply(ConcernJoinedAssessment e)
+    {
+        var assessment = Assessments[e.AssessmentId];
+        foreach (var child in e.ChildIds.Where(c => !assessment.ChildIds.Contains(c)))
+        {
+            assessment.ChildIds.Add(child);
+        }
+    }
+
+    public void Apply(AgencyInvited e)
+    {
+        Assessments[e.AssessmentId].Invitations[e.InvitationId] = e.Agency;
+        if (e.ProfessionalId is null)
+        {
+            Relationships.InvitedAgencies.Add(e.Agency);
+        }
+        else
+        {
+            Relationships.Add(e.ProfessionalId);
+        }
+    }
+
+    public void Apply(ContributionRecorded e)
+    {
+        var assessment = Assessments[e.AssessmentId];
+        assessment.Contributions[e.ContributionId] = new ContributionState { Agency = e.Agency };
+        if (e.Supersedes is { } earlier && assessment.Contributions.TryGetValue(earlier, out var superseded))
+        {
+            superseded.SupersededBy = e.ContributionId;
+        }
+        Relationships.Add(e.By);
+    }
+
+    public void Apply(ChildHearingRecorded e)
+    {
+        Assessments[e.AssessmentId].HeardChildIds.Add(e.ChildId);
+        Relationships.Add(e.By);
+    }
+
+    public void Apply(AssessmentConcluded e)
+    {
+        Assessments[e.AssessmentId].Concluded = true;
+        Relationships.Add(e.By);
+        if (e.ResponsibleSocialWorkerId is not null)
+        {
+            Relationships.Add(e.ResponsibleSocialWorkerId);
+        }
+        Meet(DeadlineRules.Key(DeadlineKind.AssessmentCompletion, e.AssessmentId), e.OccurredAt);
+    }
+
+    public void Apply(DeadlineMissed e)
+    {
+        if (Deadlines.TryGetValue(e.DeadlineKey, out var deadline))
+        {
+            deadline.MissedRecorded = true;
+        }
+    }
+
+    private void Meet(string key, DateTimeOffset at)
+    {
+        if (Deadlines.TryGetValue(key, out var deadline) && deadline.MetOn is null)
+        {
+            deadline.MetOn = FinnishCalendar.HelsinkiDate(at);
+        }
+    }
+}
+
+public sealed class ConcernState
+{
+    public Guid Id { get; set; }
+    public List<Guid> ChildIds { get; set; } = [];
+    public bool UrgencyAssessed { get; set; }
+    public bool Decided { get; set; }
+    public Guid? AssessmentId { get; set; }
+}
+
+public sealed class AssessmentState
+{
+    public Guid Id { get; set; }
+    public string LeadSocialWorkerId { get; set; } = "";
+    public List<Guid> ChildIds { get; set; } = [];
+    public HashSet<Guid> HeardChildIds { get; set; } = [];
+    public Dictionary<Guid, Identity.Agency> Invitations { get; set; } = [];
+    public Dictionary<Guid, ContributionState> Contributions { get; set; } = [];
+    public bool Concluded { get; set; }
+}
+
+public sealed class ContributionState
+{
+    public Identity.Agency Agency { get; set; }
+    public Guid? SupersededBy { get; set; }
 }

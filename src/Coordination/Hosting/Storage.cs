@@ -1,3 +1,4 @@
+using Coordination.Deadlines;
 using Coordination.Families;
 using Coordination.SituationalPicture;
 using Coordination.Writing;
@@ -49,6 +50,7 @@ public static class Storage
                 opts.ConfigureWriting();
                 opts.ConfigureFamilies();
                 opts.ConfigureSituationalPicture();
+                opts.ConfigureDeadlines();
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()

@@ -11,6 +11,8 @@ public enum Agency
     FamilyWork,
     Audit,
     Integration,
+    /// <summary>The service itself, for facts it records (a missed deadline). Never valid in a token.</summary>
+    System,
 }
 
 /// <summary>Roles as the contract spells them (claim <c>role</c>).</summary>
@@ -27,7 +29,11 @@ public enum Role
 }
 
 /// <summary>Who did something: carried by every event so the record says who acted for which agency and organisation.</summary>
-public sealed record Actor(string Id, string Name, Agency Agency, string Organisation);
+public sealed record Actor(string Id, string Name, Agency Agency, string Organisation)
+{
+    /// <summary>The service, when it records a fact no person did (a deadline that passed).</summary>
+    public static Actor Service(string organisation) => new("coordination", "Coordination (deadline monitor)", Agency.System, organisation);
+}
 
 /// <summary>The authenticated caller, read from the bearer token's claims.</summary>
 public sealed record Professional(string Id, string Name, string Organisation, Agency Agency, IReadOnlySet<Role> Roles)
@@ -47,7 +53,7 @@ public sealed record Professional(string Id, string Name, string Organisation, A
         var org = user.FindFirstValue(Claims.Organisation);
         var agencyText = user.FindFirstValue(Claims.Agency);
         if (string.IsNullOrWhiteSpace(sub) || string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(org)
-            || !Kebab.TryParse<Agency>(agencyText, out var agency))
+            || !Kebab.TryParse<Agency>(agencyText, out var agency) || agency == Agency.System)
         {
             return null;
         }

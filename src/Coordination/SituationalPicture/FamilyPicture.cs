@@ -1,8 +1,9 @@
-using Coordination.Families;
+using Coordination.Access;
+using Coordination.Assessment;
+using Coordination.Concerns;
+using Coordination.Deadlines;
 using Coordination.Identity;
-using JasperFx.Events;
 using Marten;
-using Marten.Events.Aggregation;
 
 namespace Coordination.SituationalPicture;
 
@@ -21,7 +22,11 @@ public sealed class FamilyPicture
     /// <summary>Every identity code in the family, for search-before-create (GIN-indexed).</summary>
     public List<string> PersonIds { get; set; } = [];
     public List<Involvement> Professionals { get; set; } = [];
-    public List<string> RelatedProfessionalIds { get; set; } = [];
+    public Relationships Relationships { get; set; } = new();
+    public List<PictureConcern> Concerns { get; set; } = [];
+    public List<PictureAssessment> Assessments { get; set; } = [];
+    public List<Deadline> Deadlines { get; set; } = [];
+    public List<TimelineEntry> Timeline { get; set; } = [];
     public DateTimeOffset RegisteredAt { get; set; }
     public DateTimeOffset LastRecordedAt { get; set; }
 }
@@ -31,61 +36,77 @@ public sealed record PictureMember(Guid Id, string? PersonId, string Name, DateO
 /// <summary>A professional involved with the family and how they came to be (contact role).</summary>
 public sealed record Involvement(string ProfessionalId, string Name, Agency Agency, string Role, DateTimeOffset Since);
 
-public sealed partial class FamilyPictureProjection : SingleStreamProjection<FamilyPicture, Guid>
+public sealed class PictureConcern
 {
-    public static FamilyPicture Create(IEvent<FamilyRegistered> e)
-    {
-        var d = e.Data;
-        var picture = new FamilyPicture
-        {
-            Id = d.FamilyId,
-            Children = d.Children.Select(Member).ToList(),
-            Guardians = d.Guardians.Select(Member).ToList(),
-            Municipality = d.Municipality,
-            Languages = d.Languages.ToList(),
-            PersonIds = d.Children.Concat(d.Guardians).Select(m => m.PersonId).OfType<string>().ToList(),
-            RegisteredAt = d.OccurredAt,
-        };
-        picture.Involve(d.By, "registered-family", d.OccurredAt);
-        picture.Touch(e);
-        return picture;
-    }
-
-    public static void Apply(IEvent<ChildAddedToFamily> e, FamilyPicture picture)
-    {
-        picture.Children.Add(Member(e.Data.Child));
-        if (e.Data.Child.PersonId is { } code)
-        {
-            picture.PersonIds.Add(code);
-        }
-        picture.Involve(e.Data.By, "added-child", e.Data.OccurredAt);
-        picture.Touch(e);
-    }
-
-    private static PictureMember Member(FamilyMember m) => new(m.MemberId, m.PersonId, m.Name, m.BirthDate, m.Relation);
+    public Guid ConcernId { get; set; }
+    public List<Guid> ChildIds { get; set; } = [];
+    public ConcernKind Kind { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public ConcernSource Source { get; set; } = new(SourceAgency.OtherAuthority, null, null, false);
+    public string Description { get; set; } = "";
+    public SuspectedOffence SuspectedOffence { get; set; }
+    public bool? PoliceReported { get; set; }
+    public DateOnly DecisionDue { get; set; }
+    public Actor RecordedBy { get; set; } = null!;
+    public UrgencyRecord? Urgency { get; set; }
+    public DecisionRecord? Decision { get; set; }
 }
 
-public static class FamilyPictureMutations
-{
-    public static void Involve(this FamilyPicture picture, Actor actor, string role, DateTimeOffset since)
-    {
-        if (!picture.Professionals.Any(p => p.ProfessionalId == actor.Id && p.Role == role))
-        {
-            picture.Professionals.Add(new Involvement(actor.Id, actor.Name, actor.Agency, role, since));
-        }
-        if (!picture.RelatedProfessionalIds.Contains(actor.Id))
-        {
-            picture.RelatedProfessionalIds.Add(actor.Id);
-        }
-    }
+public sealed record UrgencyRecord(bool Urgent, string Reasoning, DateTimeOffset AssessedAt, Actor By);
 
-    /// <summary>Version and recording time come from the event's metadata, never from a clock.</summary>
-    public static void Touch(this FamilyPicture picture, IEvent e)
-    {
-        picture.Version = e.Version;
-        picture.LastRecordedAt = e.Timestamp;
-    }
+public sealed record DecisionRecord(ConcernDecision Decision, string? Reason, DateTimeOffset DecidedAt,
+    DateTimeOffset? ChildAndGuardianInformedAt, Guid? AssessmentId, Actor By);
+
+public sealed class PictureAssessment
+{
+    public Guid AssessmentId { get; set; }
+    public DateTimeOffset StartedAt { get; set; }
+    public DateOnly CompletionDue { get; set; }
+    public Actor Lead { get; set; } = null!;
+    public List<Guid> ConcernIds { get; set; } = [];
+    public List<Guid> ChildIds { get; set; } = [];
+    public List<PictureInvitation> Invitations { get; set; } = [];
+    public List<PictureContribution> Contributions { get; set; } = [];
+    public List<PictureHearing> Hearings { get; set; } = [];
+    public ConclusionRecord? Conclusion { get; set; }
 }
+
+public sealed class PictureInvitation
+{
+    public Guid InvitationId { get; set; }
+    public Agency Agency { get; set; }
+    public string? ProfessionalId { get; set; }
+    public string Question { get; set; } = "";
+    public DateOnly? RespondBy { get; set; }
+    public DateTimeOffset InvitedAt { get; set; }
+    public List<Guid> AnsweredBy { get; set; } = [];
+}
+
+public sealed class PictureContribution
+{
+    public Guid ContributionId { get; set; }
+    public Guid? InvitationId { get; set; }
+    public Agency Agency { get; set; }
+    public Actor Author { get; set; } = null!;
+    public List<Guid> ChildIds { get; set; } = [];
+    public string Summary { get; set; } = "";
+    public string? Observations { get; set; }
+    public ContributionCategory Category { get; set; }
+    public LegalBasis LegalBasis { get; set; }
+    public Guid? Supersedes { get; set; }
+    public Guid? SupersededBy { get; set; }
+    public DateTimeOffset OccurredAt { get; set; }
+    public DateTimeOffset RecordedAt { get; set; }
+}
+
+public sealed record PictureHearing(Guid HearingId, Guid ChildId, DateTimeOffset HeardAt, HearingMethod? Method, string? Views,
+    string? NotHeardReason, Actor By);
+
+public sealed record ConclusionRecord(AssessmentOutcome Outcome, string Summary, string? ClientOpinion, bool NamedWorkerNeeded,
+    string? ResponsibleSocialWorkerId, DateTimeOffset ConcludedAt, Actor By);
+
+/// <summary>One line of the family's short timeline: what happened, when, who. No case-note text.</summary>
+public sealed record TimelineEntry(DateTimeOffset OccurredAt, DateTimeOffset RecordedAt, string What, string ActorName, Agency ActorAgency);
 
 public static class SituationalPictureStorage
 {

@@ -12,7 +12,11 @@ public abstract record Decision
     /// <param name="Events">The facts to append, in order.</param>
     /// <param name="Respond">The response body, given the family's version after the append.</param>
     /// <param name="Status">201 for something created, else 200.</param>
-    public sealed record Accepted(IReadOnlyList<object> Events, Func<long, object> Respond, int Status) : Decision;
+    /// <param name="Scheduled">Messages to deliver later, committed in the same transaction as the events (Wolverine outbox).</param>
+    public sealed record Accepted(IReadOnlyList<object> Events, Func<long, object> Respond, int Status) : Decision
+    {
+        public IReadOnlyList<ScheduledMessage> Scheduled { get; init; } = [];
+    }
 
     public sealed record Refused(ProblemDetails Problem) : Decision;
 
@@ -22,3 +26,6 @@ public abstract record Decision
 
     public static Decision Refuse(ProblemDetails problem) => new Refused(problem);
 }
+
+/// <summary>A message for the service itself, due at a moment (a deadline check, a reminder).</summary>
+public sealed record ScheduledMessage(object Message, DateTimeOffset At);

@@ -8,6 +8,9 @@ using JasperFx;
 using Marten;
 using Marten.Exceptions;
 using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Marten.Publishing;
+using Wolverine.Runtime;
 
 namespace Coordination.Writing;
 
@@ -18,7 +21,12 @@ namespace Coordination.Writing;
 /// an <c>Idempotency-Key</c> is remembered in the same transaction as the facts (replay, or 409 for another body).
 /// The decide function it calls is pure: state in, facts or a refusal out.
 /// </summary>
-public sealed class FamilyWrites(IDocumentStore store, IHttpContextAccessor accessor, TimeProvider clock)
+public sealed class FamilyWrites(
+    IDocumentStore store,
+    OutboxedSessionFactory sessions,
+    IMessageBus bus,
+    IHttpContextAccessor accessor,
+    TimeProvider clock)
 {
     private HttpContext Context => accessor.HttpContext ?? throw new InvalidOperationException("No HTTP request.");
 
@@ -32,9 +40,17 @@ public sealed class FamilyWrites(IDocumentStore store, IHttpContextAccessor acce
     public Task<IResult> StartAsync(Guid familyId, Func<Decision> decide) => RunAsync(familyId, start: true, _ => decide());
 
     /// <summary>Appends to an existing family stream the caller has a relationship with.</summary>
-    public Task<IResult> AppendAsync(Guid familyId, Func<Family, Decision> decide) => RunAsync(familyId, start: false, f => decide(f!));
+    public Task<IResult> AppendAsync(Guid familyId, Func<Family, Decision> decide) =>
+        RunAsync(familyId, start: false, f => decide(f!), requireRelationship: true);
 
-    private async Task<IResult> RunAsync(Guid familyId, bool start, Func<Family?, Decision> decide)
+    /// <summary>
+    /// Appends to an existing family stream of the caller's organisation without asking for a relationship first:
+    /// only for raising a concern, which is what creates one (see <see cref="FamilyAccess.MayRaiseConcern"/>).
+    /// </summary>
+    public Task<IResult> AppendAsNotifierAsync(Guid familyId, Func<Family, Decision> decide) =>
+        RunAsync(familyId, start: false, f => decide(f!), requireRelationship: false);
+
+    private async Task<IResult> RunAsync(Guid familyId, bool start, Func<Family?, Decision> decide, bool requireRelationship = true)
     {
         var caller = Caller;
         var (preconditions, invalid) = Preconditions.Read(Context, caller);
@@ -43,7 +59,9 @@ public sealed class FamilyWrites(IDocumentStore store, IHttpContextAccessor acce
             return Problems.Result(invalid);
         }
 
-        await using var session = store.LightweightSession(caller.Organisation);
+        // A session enlisted in Wolverine's outbox: scheduled messages commit with the events, or not at all.
+        var context = (MessageContext)bus;
+        await using var session = sessions.OpenSession(context, caller.Organisation);
         session.LastModifiedBy = caller.Id;
         session.CorrelationId = Activity.Current?.TraceId.ToString() ?? Context.TraceIdentifier;
 
@@ -54,7 +72,7 @@ public sealed class FamilyWrites(IDocumentStore store, IHttpContextAccessor acce
 
         var (version, outcome) = start
             ? Start(session, familyId, decide)
-            : await AppendAsync(session, familyId, preconditions.ExpectedVersion, decide);
+            : await AppendAsync(session, familyId, preconditions.ExpectedVersion, decide, requireRelationship);
         if (outcome is ProblemDetails problem)
         {
             return Problems.Result(problem);
@@ -69,6 +87,11 @@ public sealed class FamilyWrites(IDocumentStore store, IHttpContextAccessor acce
                 Id = newKey.Id, RequestHash = newKey.RequestHash, FamilyId = familyId, Status = accepted.Status,
                 Version = version, Body = body, RecordedAt = Now,
             });
+        }
+
+        foreach (var scheduled in accepted.Scheduled)
+        {
+            await bus.ScheduleAsync(scheduled.Message, scheduled.At, new DeliveryOptions { TenantId = caller.Organisation });
         }
 
         try
@@ -109,7 +132,7 @@ public sealed class FamilyWrites(IDocumentStore store, IHttpContextAccessor acce
     }
 
     private async Task<(long, object?)> AppendAsync(IDocumentSession session, Guid familyId, long? expectedVersion,
-        Func<Family?, Decision> decide)
+        Func<Family?, Decision> decide, bool requireRelationship)
     {
         JasperFx.Events.IEventStream<Family> stream;
         try
@@ -122,7 +145,8 @@ public sealed class FamilyWrites(IDocumentStore store, IHttpContextAccessor acce
             return (0, Problems.Unavailable("Another write to this family is taking long. Retry in a moment."));
         }
 
-        if (stream.Aggregate is null || !FamilyAccess.HasRelationship(Caller, stream.Aggregate.RelatedProfessionalIds))
+        if (stream.Aggregate is null
+            || (requireRelationship ? !FamilyAccess.HasRelationship(Caller, stream.Aggregate.Relationships) : !FamilyAccess.MayRaiseConcern(Caller)))
         {
             return (0, Problems.NotFound());
         }

@@ -1,0 +1,68 @@
+using Coordination.Families;
+using Coordination.Hosting;
+using Coordination.Validation;
+using Coordination.Writing;
+using FluentValidation;
+using Wolverine.Http;
+
+namespace Coordination.Assessment.Concluding;
+
+public sealed record ConcludeAssessment(AssessmentOutcome? Outcome, string? Summary, string? ClientOpinion, bool? NamedWorkerNeeded,
+    string? ResponsibleSocialWorkerId, DateTimeOffset? ConcludedAt);
+
+public sealed record AssessmentConcludedResponse(Guid AssessmentId, long Version, AssessmentOutcome Outcome);
+
+public static class ConcludeAssessmentEndpoint
+{
+    [WolverinePost("/api/families/{familyId}/assessments/{assessmentId}/conclusion", OperationId = "concludeAssessment")]
+    [Tags("Assessment")]
+    public static Task<IResult> Post(Guid familyId, Guid assessmentId, ConcludeAssessment command, FamilyWrites writes) =>
+        writes.AppendAsync(familyId, family => Decide(family, assessmentId, command, writes.Caller, writes.Now));
+
+    /// <summary>SHL 37 §, LsL 27 §: social work concludes, and only when every child of the assessment has been heard (LsL 20 §).</summary>
+    public static Decision Decide(Family family, Guid assessmentId, ConcludeAssessment command, Identity.Professional caller, DateTimeOffset now)
+    {
+        if (!family.Assessments.TryGetValue(assessmentId, out var assessment))
+        {
+            return Refusals.NotFound("assessment");
+        }
+        if (Refusals.SocialWorkOnly(caller, "concludes an assessment") is { } forbidden)
+        {
+            return forbidden;
+        }
+        if (assessment.Concluded)
+        {
+            return Decision.Refuse(Problems.Conflict("assessment-concluded", "The assessment is concluded already."));
+        }
+        var unheard = assessment.ChildIds.Where(c => !assessment.HeardChildIds.Contains(c)).ToList();
+        if (unheard.Count > 0)
+        {
+            var problem = Problems.Conflict("child-not-heard",
+                "Every child of the assessment must be heard, or the reason recorded, before it is concluded (LsL 20 §).");
+            problem.Extensions["unheardChildIds"] = unheard;
+            return Decision.Refuse(problem);
+        }
+        if (Refusals.NotInFuture("concludedAt", command.ConcludedAt, now) is { } future)
+        {
+            return future;
+        }
+        var concluded = new AssessmentConcluded(assessmentId, command.Outcome!.Value, command.Summary!, command.ClientOpinion,
+            command.NamedWorkerNeeded ?? false, command.ResponsibleSocialWorkerId, caller.AsActor(), command.ConcludedAt!.Value);
+        return Decision.Ok(version => new AssessmentConcludedResponse(assessmentId, version, concluded.Outcome), concluded);
+    }
+}
+
+public sealed class ConcludeAssessmentValidator : AbstractValidator<ConcludeAssessment>
+{
+    public ConcludeAssessmentValidator()
+    {
+        RuleFor(x => x.Outcome).NotNull();
+        RuleFor(x => x.Summary).NotEmpty().PlainText(Rules.NarrativeMax);
+        RuleFor(x => x.ClientOpinion).PlainText(Rules.NarrativeMax);
+        RuleFor(x => x.ConcludedAt).NotNull();
+        RuleFor(x => x.ResponsibleSocialWorkerId).PlainText(Rules.NameMax);
+        // LsL 13 b §: a child-protection client has a named responsible social worker.
+        RuleFor(x => x.ResponsibleSocialWorkerId).NotEmpty().When(x => x.Outcome == AssessmentOutcome.ChildProtectionClient)
+            .WithMessage("A child-protection client needs a responsible social worker (LsL 13 b §).");
+    }
+}

@@ -1,0 +1,51 @@
+using Coordination.Families;
+using Coordination.Validation;
+using Coordination.Writing;
+using FluentValidation;
+using Wolverine.Http;
+
+namespace Coordination.Assessment.Hearing;
+
+public sealed record RecordChildHearing(Guid? ChildId, DateTimeOffset? HeardAt, HearingMethod? Method, string? Views, string? NotHeardReason);
+
+public sealed record ChildHearingRecordedResponse(Guid HearingId, long Version);
+
+public static class RecordChildHearingEndpoint
+{
+    [WolverinePost("/api/families/{familyId}/assessments/{assessmentId}/child-hearings", OperationId = "recordChildHearing")]
+    [Tags("Assessment")]
+    public static Task<IResult> Post(Guid familyId, Guid assessmentId, RecordChildHearing command, FamilyWrites writes) =>
+        writes.AppendAsync(familyId, family => Decide(family, assessmentId, command, writes.Caller, writes.Now));
+
+    /// <summary>LsL 20 §: the child's wishes and views are found out whatever the age; method and main content are recorded.</summary>
+    public static Decision Decide(Family family, Guid assessmentId, RecordChildHearing command, Identity.Professional caller, DateTimeOffset now)
+    {
+        var (assessment, refused) = AssessmentRules.Open(family, assessmentId, "recorded");
+        refused ??= assessment is null ? null : AssessmentRules.TakesPart(assessment, caller)
+            ?? AssessmentRules.ChildrenOf(assessment, [command.ChildId!.Value], "childId")
+            ?? Refusals.NotInFuture("heardAt", command.HeardAt, now);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        var heard = new ChildHearingRecorded(Guid.CreateVersion7(), assessmentId, command.ChildId!.Value, command.Method,
+            command.Views, command.NotHeardReason, caller.AsActor(), command.HeardAt!.Value);
+        return Decision.Created(version => new ChildHearingRecordedResponse(heard.HearingId, version), heard);
+    }
+}
+
+public sealed class RecordChildHearingValidator : AbstractValidator<RecordChildHearing>
+{
+    public RecordChildHearingValidator()
+    {
+        RuleFor(x => x.ChildId).NotNull();
+        RuleFor(x => x.HeardAt).NotNull();
+        RuleFor(x => x.Views).PlainText(Rules.NarrativeMax);
+        RuleFor(x => x.NotHeardReason).PlainText(Rules.NarrativeMax);
+        RuleFor(x => x).Must(x => string.IsNullOrWhiteSpace(x.Views) != string.IsNullOrWhiteSpace(x.NotHeardReason))
+            .WithName("views").OverridePropertyName("views")
+            .WithMessage("Give exactly one of views and notHeardReason.");
+        RuleFor(x => x.Method).NotNull().When(x => !string.IsNullOrWhiteSpace(x.Views))
+            .WithMessage("Record how the child was heard (LsL 20 §).");
+    }
+}

@@ -1,0 +1,83 @@
+using Coordination.Families;
+using Coordination.Identity;
+
+namespace Coordination.Concerns;
+
+/// <summary>How a case starts (LsL 25 §, 25 a §, 25 c §; SHL 35 §).</summary>
+public enum ConcernKind
+{
+    ChildWelfareNotification,
+    JointContact,
+    Application,
+    PreBirthNotification,
+}
+
+public enum SuspectedOffence
+{
+    None,
+    SexualOffence,
+    Violence,
+}
+
+/// <summary>Where a concern came from. Everyone but private persons, guardians and the child has a duty to notify (LsL 25 §).</summary>
+public enum SourceAgency
+{
+    SocialWork,
+    ChildPsychiatry,
+    SchoolWelfare,
+    FamilyWork,
+    School,
+    EarlyChildhoodEducation,
+    HealthCare,
+    Police,
+    EmergencyServices,
+    Prosecution,
+    OtherAuthority,
+    PrivatePerson,
+    Guardian,
+    Child,
+}
+
+public sealed record ConcernSource(SourceAgency Agency, string? Organisation, string? ReporterRole, bool Anonymous)
+{
+    /// <summary>LsL 25 §: duty-holders cannot notify anonymously.</summary>
+    public static bool IsDutyHolder(SourceAgency agency) =>
+        agency is not (SourceAgency.PrivatePerson or SourceAgency.Guardian or SourceAgency.Child);
+}
+
+/// <summary>A concern about children of the family reached child protection.</summary>
+/// <param name="UrgencyDue">LsL 26 §: urgency is assessed immediately, so on the day of receipt.</param>
+/// <param name="DecisionDue">LsL 26 §: the 7th working day after the day of receipt.</param>
+public sealed record ConcernRaised(
+    Guid ConcernId,
+    IReadOnlyList<Guid> ChildIds,
+    ConcernKind Kind,
+    DateTimeOffset ReceivedAt,
+    ConcernSource Source,
+    string Description,
+    SuspectedOffence SuspectedOffence,
+    bool? PoliceReported,
+    DateOnly UrgencyDue,
+    DateOnly DecisionDue,
+    Actor By,
+    DateTimeOffset OccurredAt) : IFamilyEvent;
+
+/// <summary>A social worker assessed how urgent the children's situation is (LsL 26 §).</summary>
+public sealed record UrgencyAssessed(Guid ConcernId, bool Urgent, string Reasoning, Actor By, DateTimeOffset OccurredAt) : IFamilyEvent;
+
+public enum ConcernDecision
+{
+    StartAssessment,
+    NoAssessmentNeeded,
+}
+
+/// <summary>A social worker decided whether to assess the need for services (LsL 26 §).</summary>
+/// <param name="AssessmentId">The assessment started or joined, for <see cref="ConcernDecision.StartAssessment"/>.</param>
+public sealed record ConcernDecided(
+    Guid ConcernId,
+    ConcernDecision Decision,
+    string? Reason,
+    DateTimeOffset? ChildAndGuardianInformedAt,
+    Guid? AssessmentId,
+    Actor By,
+    DateTimeOffset OccurredAt) : IFamilyEvent;

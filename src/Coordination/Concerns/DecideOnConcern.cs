@@ -1,0 +1,93 @@
+using Coordination.Assessment;
+using Coordination.Deadlines;
+using Coordination.Families;
+using Coordination.Hosting;
+using Coordination.Identity;
+using Coordination.Validation;
+using Coordination.Writing;
+using FluentValidation;
+using Wolverine.Http;
+
+namespace Coordination.Concerns;
+
+public sealed record DecideOnConcern(ConcernDecision? Decision, DateTimeOffset? DecidedAt, string? Reason, DateTimeOffset? ChildAndGuardianInformedAt);
+
+public sealed record ConcernDecidedResponse(Guid ConcernId, long Version);
+
+public sealed record AssessmentStartedResponse(Guid AssessmentId, Guid ConcernId, long Version, DateOnly CompletionDue, bool JoinedExisting);
+
+public static class DecideOnConcernEndpoint
+{
+    [WolverinePost("/api/families/{familyId}/concerns/{concernId}/decision", OperationId = "decideOnConcern")]
+    [Tags("Concerns")]
+    public static Task<IResult> Post(Guid familyId, Guid concernId, DecideOnConcern command, FamilyWrites writes) =>
+        writes.AppendAsync(familyId, family => Decide(family, concernId, command, writes.Caller, writes.Now));
+
+    /// <summary>
+    /// LsL 26 §: within 7 working days a social worker decides whether to assess the need for services. Deciding to assess
+    /// while an assessment runs joins the concern to it.
+    /// </summary>
+    public static Decision Decide(Family family, Guid concernId, DecideOnConcern command, Professional caller, DateTimeOffset now)
+    {
+        if (!family.Concerns.TryGetValue(concernId, out var concern))
+        {
+            return Refusals.NotFound("concern");
+        }
+        if (Refusals.SocialWorkOnly(caller, "decides on a concern") is { } forbidden)
+        {
+            return forbidden;
+        }
+        if (concern.Decided)
+        {
+            return Decision.Refuse(Problems.Conflict("concern-already-decided", "This concern has been decided already."));
+        }
+        if (!concern.UrgencyAssessed)
+        {
+            return Decision.Refuse(Problems.Conflict("urgency-not-assessed", "Assess the urgency of the concern first (LsL 26 §)."));
+        }
+        if ((Refusals.NotInFuture("decidedAt", command.DecidedAt, now)
+             ?? Refusals.NotInFuture("childAndGuardianInformedAt", command.ChildAndGuardianInformedAt, now)) is { } future)
+        {
+            return future;
+        }
+
+        var decidedAt = command.DecidedAt!.Value;
+        var by = caller.AsActor();
+        if (command.Decision == ConcernDecision.NoAssessmentNeeded)
+        {
+            var decided = new ConcernDecided(concernId, ConcernDecision.NoAssessmentNeeded, command.Reason, command.ChildAndGuardianInformedAt, null, by, decidedAt);
+            return Writing.Decision.Ok(version => new ConcernDecidedResponse(concernId, version), decided);
+        }
+
+        if (family.RunningAssessment is { } running)
+        {
+            var due = family.Deadlines[DeadlineRules.Key(DeadlineKind.AssessmentCompletion, running.Id)].DueDate;
+            return Writing.Decision.Ok(
+                version => new AssessmentStartedResponse(running.Id, concernId, version, due, JoinedExisting: true),
+                new ConcernDecided(concernId, ConcernDecision.StartAssessment, command.Reason, command.ChildAndGuardianInformedAt, running.Id, by, decidedAt),
+                new ConcernJoinedAssessment(running.Id, concernId, concern.ChildIds, by, decidedAt));
+        }
+
+        var assessmentId = Guid.CreateVersion7();
+        var started = new AssessmentStarted(assessmentId, [concernId], concern.ChildIds, DeadlineRules.CompletionDue(decidedAt), by, decidedAt);
+        return new Writing.Decision.Accepted(
+            [new ConcernDecided(concernId, ConcernDecision.StartAssessment, command.Reason, command.ChildAndGuardianInformedAt, assessmentId, by, decidedAt), started],
+            version => new AssessmentStartedResponse(assessmentId, concernId, version, started.CompletionDue, JoinedExisting: false),
+            StatusCodes.Status201Created)
+        {
+            Scheduled = DeadlineChecks.For(family.Id, [DeadlineRules.ForAssessment(started)]),
+        };
+    }
+}
+
+public sealed class DecideOnConcernValidator : AbstractValidator<DecideOnConcern>
+{
+    public DecideOnConcernValidator()
+    {
+        RuleFor(x => x.Decision).NotNull();
+        RuleFor(x => x.DecidedAt).NotNull();
+        RuleFor(x => x.Reason).PlainText(Rules.NarrativeMax);
+        RuleFor(x => x.Reason).NotEmpty().When(x => x.Decision == ConcernDecision.NoAssessmentNeeded)
+            .WithMessage("Record why an assessment is obviously unnecessary (LsL 26 §).");
+    }
+}

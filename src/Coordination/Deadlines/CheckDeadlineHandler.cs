@@ -1,0 +1,58 @@
+using Coordination.Calendar;
+using Coordination.Families;
+using Coordination.Identity;
+using Marten;
+using Wolverine;
+
+namespace Coordination.Deadlines;
+
+/// <summary>Raised the moment a deadline passes unmet, for the professional responsible (or the intake when nobody is yet).</summary>
+public sealed record DeadlineReminder(Guid FamilyId, string DeadlineKey, DeadlineKind Kind, DateOnly DueDate, string? ResponsibleId);
+
+/// <summary>Runs when a deadline's day is over: if it was not met, records that it was missed and raises a reminder.</summary>
+public static class CheckDeadlineHandler
+{
+    public static async Task<DeadlineReminder?> Handle(CheckDeadline message, IDocumentSession session, TimeProvider clock,
+        IMessageContext context, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForExclusiveWriting<Family>(message.FamilyId, ct);
+        if (stream.Aggregate is null || !stream.Aggregate.Deadlines.TryGetValue(message.DeadlineKey, out var deadline)
+            || deadline.MetOn is not null || deadline.MissedRecorded)
+        {
+            return null; // met, already recorded, or no such deadline: nothing to do, and doing it twice is harmless
+        }
+
+        var now = clock.GetUtcNow();
+        if (FinnishCalendar.HelsinkiDate(now) <= deadline.DueDate)
+        {
+            // Delivered before the day is over (a clock moved, a replay): look again when it is.
+            await context.ScheduleAsync(message, DeadlineRules.CheckAt(deadline), new DeliveryOptions { TenantId = session.TenantId });
+            return null;
+        }
+
+        stream.AppendOne(new DeadlineMissed(deadline.Key, deadline.Kind, deadline.DueDate, deadline.ResponsibleId,
+            Actor.Service(session.TenantId), now));
+        return new DeadlineReminder(message.FamilyId, deadline.Key, deadline.Kind, deadline.DueDate, deadline.ResponsibleId);
+    }
+}
+
+/// <summary>A reminder waiting for a professional: kept as a document they can list.</summary>
+public sealed class Reminder
+{
+    public string Id { get; set; } = "";
+    public Guid FamilyId { get; set; }
+    public DeadlineKind Kind { get; set; }
+    public DateOnly DueDate { get; set; }
+    public string? ResponsibleId { get; set; }
+    public DateTimeOffset RaisedAt { get; set; }
+}
+
+public static class DeadlineReminderHandler
+{
+    public static void Handle(DeadlineReminder reminder, IDocumentSession session, TimeProvider clock) =>
+        session.Store(new Reminder
+        {
+            Id = reminder.DeadlineKey, FamilyId = reminder.FamilyId, Kind = reminder.Kind, DueDate = reminder.DueDate,
+            ResponsibleId = reminder.ResponsibleId, RaisedAt = clock.GetUtcNow(),
+        });
+}

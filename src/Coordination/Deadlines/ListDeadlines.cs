@@ -1,0 +1,68 @@
+using Coordination.Access;
+using Coordination.Hosting;
+using Coordination.Identity;
+using Coordination.SituationalPicture;
+using Marten;
+using Wolverine.Http;
+
+namespace Coordination.Deadlines;
+
+public sealed record DeadlineListItem(Guid FamilyId, string Kind, DateOnly DueDate, DeadlineState State, string? ResponsibleId,
+    Guid SubjectId, DateOnly? MetOn);
+
+public static class ListDeadlinesEndpoint
+{
+    /// <summary>
+    /// The caller's organisation's statutory deadlines. Social work (the intake and the assessing workers) sees every
+    /// family's; the other agencies see those of families they have a relationship with. <c>state=open</c> lists every
+    /// deadline not met and not passed (due soon included); <c>days</c> says what "due soon" means (default 7).
+    /// </summary>
+    [WolverineGet("/api/deadlines", OperationId = "listDeadlines")]
+    [Tags("Deadlines")]
+    public static async Task<IResult> Get(string? state, int? days, IDocumentStore store, HttpContext context, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var caller = Professional.FromClaims(context.User)!;
+        if (!caller.IsCaseworkingProfessional)
+        {
+            return Problems.Result(Problems.Forbidden("Deadlines are for case-working professionals."));
+        }
+        DeadlineState? wanted = null;
+        if (state is not null)
+        {
+            if (!Kebab.TryParse<DeadlineState>(state, out var parsed))
+            {
+                return Problems.Result(Problems.Invalid("state", "Use open, due-soon, overdue or met."));
+            }
+            wanted = parsed;
+        }
+        var dueSoonDays = days ?? 7;
+        if (dueSoonDays is < 0 or > 366)
+        {
+            return Problems.Result(Problems.Invalid("days", "days is between 0 and 366."));
+        }
+
+        await using var session = store.QuerySession(caller.Organisation);
+        var query = session.Query<DeadlineEntry>();
+        var entries = wanted == DeadlineState.Met
+            ? await query.Where(d => d.MetOn != null).ToListAsync(ct)
+            : wanted is null ? await query.ToListAsync(ct) : await query.Where(d => d.MetOn == null).ToListAsync(ct);
+
+        if (caller.Agency != Agency.SocialWork)
+        {
+            var familyIds = entries.Select(e => e.FamilyId).Distinct().ToArray();
+            var pictures = await session.LoadManyAsync<FamilyPicture>(ct, familyIds);
+            var visible = pictures.Where(p => FamilyAccess.HasRelationship(caller, p.Relationships)).Select(p => p.Id).ToHashSet();
+            entries = entries.Where(e => visible.Contains(e.FamilyId)).ToList();
+        }
+
+        var today = PictureViews.Today(clock);
+        var items = entries
+            .Select(e => new DeadlineListItem(e.FamilyId, Kebab.Name(e.Kind), e.DueDate, DeadlineRules.StateOn(e.AsDeadline(), today, dueSoonDays),
+                e.ResponsibleId, e.SubjectId, e.MetOn))
+            .Where(i => wanted is null || i.State == wanted || (wanted == DeadlineState.Open && i.State == DeadlineState.DueSoon))
+            .OrderBy(i => i.DueDate).ThenBy(i => i.FamilyId)
+            .ToList();
+        return Results.Ok(items);
+    }
+}

@@ -1,0 +1,207 @@
+using Coordination.Assessment;
+using Coordination.Calendar;
+using Coordination.Concerns;
+using Coordination.Deadlines;
+using Coordination.Families;
+using Coordination.Identity;
+using JasperFx.Events;
+using Marten.Events.Aggregation;
+
+namespace Coordination.SituationalPicture;
+
+/// <summary>Builds the picture from the family's facts. Times come from the facts and their metadata, never a clock.</summary>
+public sealed partial class FamilyPictureProjection : SingleStreamProjection<FamilyPicture, Guid>
+{
+    public static FamilyPicture Create(IEvent<FamilyRegistered> e)
+    {
+        var d = e.Data;
+        var picture = new FamilyPicture
+        {
+            Id = d.FamilyId,
+            Children = d.Children.Select(Member).ToList(),
+            Guardians = d.Guardians.Select(Member).ToList(),
+            Municipality = d.Municipality,
+            Languages = d.Languages.ToList(),
+            PersonIds = d.Children.Concat(d.Guardians).Select(m => m.PersonId).OfType<string>().ToList(),
+            RegisteredAt = d.OccurredAt,
+        };
+        picture.Involve(d.By, "registered-family", d.OccurredAt);
+        picture.Record(e, "Family registered");
+        return picture;
+    }
+
+    public static void Apply(IEvent<ChildAddedToFamily> e, FamilyPicture p)
+    {
+        p.Children.Add(Member(e.Data.Child));
+        if (e.Data.Child.PersonId is { } code)
+        {
+            p.PersonIds.Add(code);
+        }
+        p.Record(e, "Child added to the family");
+    }
+
+    public static void Apply(IEvent<ConcernRaised> e, FamilyPicture p)
+    {
+        var d = e.Data;
+        p.Concerns.Add(new PictureConcern
+        {
+            ConcernId = d.ConcernId, ChildIds = [.. d.ChildIds], Kind = d.Kind, ReceivedAt = d.ReceivedAt, Source = d.Source,
+            Description = d.Description, SuspectedOffence = d.SuspectedOffence, PoliceReported = d.PoliceReported,
+            DecisionDue = d.DecisionDue, RecordedBy = d.By,
+        });
+        p.Relationships.Add(d.By);
+        p.Relationships.UndecidedConcerns.Add(d.ConcernId);
+        p.Deadlines.AddRange(DeadlineRules.ForConcern(d));
+        p.Involve(d.By, "raised-concern", d.OccurredAt);
+        p.Record(e, $"Concern received ({Kebab.Name(d.Kind)}) from {Kebab.Name(d.Source.Agency)}");
+    }
+
+    public static void Apply(IEvent<UrgencyAssessed> e, FamilyPicture p)
+    {
+        var d = e.Data;
+        p.Concern(d.ConcernId).Urgency = new UrgencyRecord(d.Urgent, d.Reasoning, d.OccurredAt, d.By);
+        p.Meet(DeadlineKind.UrgencyAssessment, d.ConcernId, d.OccurredAt);
+        p.Involve(d.By, "assessed-urgency", d.OccurredAt);
+        p.Record(e, d.Urgent ? "Urgency assessed: urgent" : "Urgency assessed: not urgent");
+    }
+
+    public static void Apply(IEvent<ConcernDecided> e, FamilyPicture p)
+    {
+        var d = e.Data;
+        p.Concern(d.ConcernId).Decision = new DecisionRecord(d.Decision, d.Reason, d.OccurredAt, d.ChildAndGuardianInformedAt, d.AssessmentId, d.By);
+        p.Relationships.Add(d.By);
+        p.Relationships.UndecidedConcerns.Remove(d.ConcernId);
+        p.Meet(DeadlineKind.AssessmentDecision, d.ConcernId, d.OccurredAt);
+        p.Involve(d.By, "decided-on-concern", d.OccurredAt);
+        p.Record(e, d.Decision == ConcernDecision.StartAssessment ? "Decided to assess the need for services" : "Decided no assessment is needed");
+    }
+
+    public static void Apply(IEvent<AssessmentStarted> e, FamilyPicture p)
+    {
+        var d = e.Data;
+        p.Assessments.Add(new PictureAssessment
+        {
+            AssessmentId = d.AssessmentId, StartedAt = d.OccurredAt, CompletionDue = d.CompletionDue, Lead = d.By,
+            ConcernIds = [.. d.ConcernIds], ChildIds = [.. d.ChildIds],
+        });
+        p.Deadlines.Add(DeadlineRules.ForAssessment(d));
+        p.Involve(d.By, "assessing-social-worker", d.OccurredAt);
+        p.Record(e, "Service-need assessment started");
+    }
+
+    public static void Apply(IEvent<ConcernJoinedAssessment> e, FamilyPicture p)
+    {
+        var a = p.Assessment(e.Data.AssessmentId);
+        a.ConcernIds.Add(e.Data.ConcernId);
+        a.ChildIds.AddRange(e.Data.ChildIds.Where(c => !a.ChildIds.Contains(c)));
+        p.Record(e, "Concern joined the running assessment");
+    }
+
+    public static void Apply(IEvent<AgencyInvited> e, FamilyPicture p)
+    {
+        var d = e.Data;
+        p.Assessment(d.AssessmentId).Invitations.Add(new PictureInvitation
+        {
+            InvitationId = d.InvitationId, Agency = d.Agency, ProfessionalId = d.ProfessionalId, Question = d.Question,
+            RespondBy = d.RespondBy, InvitedAt = d.OccurredAt,
+        });
+        if (d.ProfessionalId is null)
+        {
+            p.Relationships.InvitedAgencies.Add(d.Agency);
+        }
+        else
+        {
+            p.Relationships.Add(d.ProfessionalId);
+        }
+        p.Record(e, $"{Kebab.Name(d.Agency)} invited to the assessment");
+    }
+
+    public static void Apply(IEvent<ContributionRecorded> e, FamilyPicture p)
+    {
+        var d = e.Data;
+        var a = p.Assessment(d.AssessmentId);
+        a.Contributions.Add(new PictureContribution
+        {
+            ContributionId = d.ContributionId, InvitationId = d.InvitationId, Agency = d.Agency, Author = d.By,
+            ChildIds = [.. d.ChildIds], Summary = d.Summary, Observations = d.Observations, Category = d.Category,
+            LegalBasis = d.LegalBasis, Supersedes = d.Supersedes, OccurredAt = d.OccurredAt, RecordedAt = e.Timestamp,
+        });
+        if (d.Supersedes is { } earlier && a.Contributions.Find(c => c.ContributionId == earlier) is { } superseded)
+        {
+            superseded.SupersededBy = d.ContributionId;
+        }
+        if (d.InvitationId is { } invitation && a.Invitations.Find(i => i.InvitationId == invitation) is { } answered)
+        {
+            answered.AnsweredBy.Add(d.ContributionId);
+        }
+        p.Involve(d.By, "contributor", d.OccurredAt);
+        p.Record(e, d.Supersedes is null ? $"Contribution from {Kebab.Name(d.Agency)}" : $"Correction from {Kebab.Name(d.Agency)}");
+    }
+
+    public static void Apply(IEvent<ChildHearingRecorded> e, FamilyPicture p)
+    {
+        var d = e.Data;
+        p.Assessment(d.AssessmentId).Hearings.Add(new PictureHearing(d.HearingId, d.ChildId, d.OccurredAt, d.Method, d.Views, d.NotHeardReason, d.By));
+        p.Relationships.Add(d.By);
+        p.Record(e, d.Views is not null ? "Child heard" : "Child not heard (reason recorded)");
+    }
+
+    public static void Apply(IEvent<AssessmentConcluded> e, FamilyPicture p)
+    {
+        var d = e.Data;
+        p.Assessment(d.AssessmentId).Conclusion = new ConclusionRecord(d.Outcome, d.Summary, d.ClientOpinion, d.NamedWorkerNeeded,
+            d.ResponsibleSocialWorkerId, d.OccurredAt, d.By);
+        p.Relationships.Add(d.By);
+        if (d.ResponsibleSocialWorkerId is not null)
+        {
+            p.Relationships.Add(d.ResponsibleSocialWorkerId);
+        }
+        p.Meet(DeadlineKind.AssessmentCompletion, d.AssessmentId, d.OccurredAt);
+        p.Record(e, $"Assessment concluded: {Kebab.Name(d.Outcome)}");
+    }
+
+    public static void Apply(IEvent<DeadlineMissed> e, FamilyPicture p)
+    {
+        if (p.Deadlines.Find(x => x.Key == e.Data.DeadlineKey) is { } deadline)
+        {
+            deadline.MissedRecorded = true;
+        }
+        p.Record(e, $"Deadline missed: {Kebab.Name(e.Data.Kind)} due {e.Data.DueDate:yyyy-MM-dd}");
+    }
+
+    private static PictureMember Member(FamilyMember m) => new(m.MemberId, m.PersonId, m.Name, m.BirthDate, m.Relation);
+}
+
+internal static class FamilyPictureMutations
+{
+    public static void Involve(this FamilyPicture picture, Actor actor, string role, DateTimeOffset since)
+    {
+        if (!picture.Professionals.Any(p => p.ProfessionalId == actor.Id && p.Role == role))
+        {
+            picture.Professionals.Add(new Involvement(actor.Id, actor.Name, actor.Agency, role, since));
+        }
+        picture.Relationships.Add(actor);
+    }
+
+    /// <summary>Version, recording time and the timeline line come from the event and its metadata, never a clock.</summary>
+    public static void Record(this FamilyPicture picture, IEvent e, string what)
+    {
+        picture.Version = e.Version;
+        picture.LastRecordedAt = e.Timestamp;
+        var by = ((IFamilyEvent)e.Data).By;
+        picture.Timeline.Add(new TimelineEntry(((IFamilyEvent)e.Data).OccurredAt, e.Timestamp, what, by.Name, by.Agency));
+    }
+
+    public static PictureConcern Concern(this FamilyPicture p, Guid id) => p.Concerns.First(c => c.ConcernId == id);
+
+    public static PictureAssessment Assessment(this FamilyPicture p, Guid id) => p.Assessments.First(a => a.AssessmentId == id);
+
+    public static void Meet(this FamilyPicture p, DeadlineKind kind, Guid subjectId, DateTimeOffset at)
+    {
+        var key = DeadlineRules.Key(kind, subjectId);
+        if (p.Deadlines.Find(d => d.Key == key) is { MetOn: null } deadline)
+        {
+            deadline.MetOn = FinnishCalendar.HelsinkiDate(at);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using Coordination.Hosting;
+using Coordination.Identity;
+
+namespace Coordination.Writing;
+
+/// <summary>Refusals that several commands share.</summary>
+public static class Refusals
+{
+    /// <summary>Clocks differ a little; beyond this a time in the future is an error, not skew.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    public static Decision? SocialWorkOnly(Professional caller, string what) =>
+        caller.Agency == Agency.SocialWork
+            ? null
+            : Decision.Refuse(Problems.Forbidden($"Only social work {what}."));
+
+    public static Decision? NotInFuture(string field, DateTimeOffset? value, DateTimeOffset now) =>
+        value > now + ClockSkew ? Decision.Refuse(Problems.Invalid(field, "This time is in the future.")) : null;
+
+    public static Decision NotFound(string what) => Decision.Refuse(Problems.NotFound(what));
+}
