@@ -2,7 +2,7 @@ using Coordination.EmbeddedPostgres;
 
 namespace Coordination.Hosting;
 
-public static class Database
+public static partial class Database
 {
     public const string ConnectionStringName = "Coordination";
 
@@ -23,8 +23,31 @@ public static class Database
         var cluster = await EmbeddedPostgresCluster.StartAsync(
             options.DataDirectory ?? EmbeddedPostgresOptions.DefaultDataDirectory(), options.BinDirectory);
         await cluster.EnsureDatabaseAsync(options.Database);
-        // Disposed (and so stopped) with the host's service provider.
+        // The container does not dispose instances it did not create, so a hosted service stops the cluster.
         builder.Services.AddSingleton(cluster);
+        builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
         return cluster.ConnectionString(options.Database);
     }
+}
+
+/// <summary>Stops the embedded cluster when the service stops (after Wolverine and Marten, which started after it).</summary>
+public sealed partial class EmbeddedPostgresLifetime(EmbeddedPostgresCluster cluster, ILogger<EmbeddedPostgresLifetime> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        Started(logger, cluster.Port, cluster.ClusterDirectory);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await cluster.DisposeAsync();
+        Stopped(logger);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded PostgreSQL is running on 127.0.0.1:{Port} with its data in {Directory}")]
+    private static partial void Started(ILogger logger, int port, string directory);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded PostgreSQL stopped")]
+    private static partial void Stopped(ILogger logger);
 }
