@@ -9,20 +9,10 @@ namespace Coordination.Deadlines;
 /// <summary>One statutory deadline of one family, for the organisation-wide deadline list. Kept inline with the facts.</summary>
 public sealed class DeadlineEntry
 {
+    /// <summary>The deadline's key, unique in the organisation.</summary>
     public string Id { get; set; } = "";
     public Guid FamilyId { get; set; }
-    public DeadlineKind Kind { get; set; }
-    public Guid SubjectId { get; set; }
-    public DateOnly DueDate { get; set; }
-    public string? ResponsibleId { get; set; }
-    public DateOnly? MetOn { get; set; }
-    public bool MissedRecorded { get; set; }
-
-    public Deadline AsDeadline() => new()
-    {
-        Key = Id, Kind = Kind, SubjectId = SubjectId, DueDate = DueDate, ResponsibleId = ResponsibleId, MetOn = MetOn,
-        MissedRecorded = MissedRecorded,
-    };
+    public Deadline Deadline { get; set; } = new();
 }
 
 /// <summary>One document per deadline, stored and updated by its key (the same key the family stream uses).</summary>
@@ -54,24 +44,21 @@ public sealed partial class DeadlineEntryProjection : EventProjection
     {
         if (await ops.LoadAsync<DeadlineEntry>(e.DeadlineKey, ct) is { } entry)
         {
-            entry.MissedRecorded = true;
+            entry.Deadline.MissedRecorded = true;
             ops.Store(entry);
         }
     }
 
     private static async Task Meet(IDocumentOperations ops, string key, DateTimeOffset at, CancellationToken ct)
     {
-        if (await ops.LoadAsync<DeadlineEntry>(key, ct) is { MetOn: null } entry)
+        if (await ops.LoadAsync<DeadlineEntry>(key, ct) is { Deadline.MetOn: null } entry)
         {
-            entry.MetOn = Calendar.FinnishCalendar.HelsinkiDate(at);
+            entry.Deadline.MetOn = Calendar.FinnishCalendar.HelsinkiDate(at);
             ops.Store(entry);
         }
     }
 
-    private static DeadlineEntry Entry(Deadline d, Guid familyId) => new()
-    {
-        Id = d.Key, FamilyId = familyId, Kind = d.Kind, SubjectId = d.SubjectId, DueDate = d.DueDate, ResponsibleId = d.ResponsibleId,
-    };
+    private static DeadlineEntry Entry(Deadline d, Guid familyId) => new() { Id = d.Key, FamilyId = familyId, Deadline = d };
 }
 
 public static class DeadlinesStorage
@@ -79,7 +66,7 @@ public static class DeadlinesStorage
     public static void ConfigureDeadlines(this StoreOptions opts)
     {
         opts.Projections.Add<DeadlineEntryProjection>(JasperFx.Events.Projections.ProjectionLifecycle.Inline);
-        opts.Schema.For<DeadlineEntry>().Index(d => d.DueDate);
+        opts.Schema.For<DeadlineEntry>().Index(d => d.Deadline.DueDate);
         opts.Schema.For<Reminder>();
     }
 }

@@ -45,8 +45,8 @@ public static class ListDeadlinesEndpoint
         await using var session = store.QuerySession(caller.Organisation);
         var query = session.Query<DeadlineEntry>();
         var entries = wanted == DeadlineState.Met
-            ? await query.Where(d => d.MetOn != null).ToListAsync(ct)
-            : wanted is null ? await query.ToListAsync(ct) : await query.Where(d => d.MetOn == null).ToListAsync(ct);
+            ? await query.Where(d => d.Deadline.MetOn != null).ToListAsync(ct)
+            : wanted is null ? await query.ToListAsync(ct) : await query.Where(d => d.Deadline.MetOn == null).ToListAsync(ct);
 
         if (caller.Agency != Agency.SocialWork)
         {
@@ -58,8 +58,8 @@ public static class ListDeadlinesEndpoint
 
         var today = PictureViews.Today(clock);
         var items = entries
-            .Select(e => new DeadlineListItem(e.FamilyId, Kebab.Name(e.Kind), e.DueDate, DeadlineRules.StateOn(e.AsDeadline(), today, dueSoonDays),
-                e.ResponsibleId, e.SubjectId, e.MetOn))
+            .Select(e => new DeadlineListItem(e.FamilyId, Kebab.Name(e.Deadline.Kind), e.Deadline.DueDate,
+                DeadlineRules.StateOn(e.Deadline, today, dueSoonDays), e.Deadline.ResponsibleId, e.Deadline.SubjectId, e.Deadline.MetOn))
             .Where(i => wanted is null || i.State == wanted || (wanted == DeadlineState.Open && i.State == DeadlineState.DueSoon))
             .OrderBy(i => i.DueDate).ThenBy(i => i.FamilyId)
             .ToList();

@@ -12,6 +12,9 @@ public sealed class TestClock : TimeProvider
     public override DateTimeOffset GetUtcNow() => DateTimeOffset.UtcNow + _offset;
 
     public void Advance(TimeSpan by) => _offset += by;
+
+    /// <summary>Back to real time; the fixture is shared by a class's tests.</summary>
+    public void Reset() => _offset = TimeSpan.Zero;
 }
 
 /// <summary>The service with a clock the test controls.</summary>
