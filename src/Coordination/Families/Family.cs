@@ -18,6 +18,8 @@ public sealed class Family
     public Dictionary<Guid, ConcernState> Concerns { get; set; } = [];
     public Dictionary<Guid, AssessmentState> Assessments { get; set; } = [];
     public Dictionary<string, Deadline> Deadlines { get; set; } = [];
+    public Dictionary<Guid, DateOnly> ChildBirthDates { get; set; } = [];
+    public Dictionary<Guid, ConsentState> Consents { get; set; } = [];
 
     public AssessmentState? RunningAssessment => Assessments.Values.FirstOrDefault(a => !a.Concluded);
 
@@ -29,6 +31,7 @@ public sealed class Family
             ChildIds = e.Children.Select(c => c.MemberId).ToList(),
             GuardianIds = e.Guardians.Select(g => g.MemberId).ToList(),
             PersonIds = e.Children.Concat(e.Guardians).Select(m => m.PersonId).OfType<string>().ToHashSet(),
+            ChildBirthDates = e.Children.ToDictionary(c => c.MemberId, c => c.BirthDate),
         };
         family.Relationships.Add(e.By);
         return family;
@@ -37,6 +40,7 @@ public sealed class Family
     public void Apply(ChildAddedToFamily e)
     {
         ChildIds.Add(e.Child.MemberId);
+        ChildBirthDates[e.Child.MemberId] = e.Child.BirthDate;
         if (e.Child.PersonId is not null)
         {
             PersonIds.Add(e.Child.PersonId);
@@ -130,6 +134,14 @@ public sealed class Family
         Meet(DeadlineRules.Key(DeadlineKind.AssessmentCompletion, e.AssessmentId), e.OccurredAt);
     }
 
+    public void Apply(Consent.ConsentGiven e)
+    {
+        Consents[e.ConsentId] = new ConsentState { GivenAt = e.OccurredAt };
+        Relationships.Add(e.By);
+    }
+
+    public void Apply(Consent.ConsentWithdrawn e) => Consents[e.ConsentId].Withdrawn = true;
+
     public void Apply(DeadlineMissed e)
     {
         if (Deadlines.TryGetValue(e.DeadlineKey, out var deadline))
@@ -171,4 +183,10 @@ public sealed class ContributionState
 {
     public Identity.Agency Agency { get; set; }
     public Guid? SupersededBy { get; set; }
+}
+
+public sealed class ConsentState
+{
+    public DateTimeOffset GivenAt { get; set; }
+    public bool Withdrawn { get; set; }
 }

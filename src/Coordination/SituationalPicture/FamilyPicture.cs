@@ -26,6 +26,7 @@ public sealed class FamilyPicture
     public List<PictureConcern> Concerns { get; set; } = [];
     public List<PictureAssessment> Assessments { get; set; } = [];
     public List<Deadline> Deadlines { get; set; } = [];
+    public List<PictureConsent> Consents { get; set; } = [];
     public List<TimelineEntry> Timeline { get; set; } = [];
     public DateTimeOffset RegisteredAt { get; set; }
     public DateTimeOffset LastRecordedAt { get; set; }
@@ -104,6 +105,25 @@ public sealed record PictureHearing(Guid HearingId, Guid ChildId, DateTimeOffset
 
 public sealed record ConclusionRecord(AssessmentOutcome Outcome, string Summary, string? ClientOpinion, bool NamedWorkerNeeded,
     string? ResponsibleSocialWorkerId, DateTimeOffset ConcludedAt, Actor By);
+
+public sealed class PictureConsent
+{
+    public Guid ConsentId { get; set; }
+    public Guid GivenBy { get; set; }
+    public List<Agency> Recipients { get; set; } = [];
+    public List<Consent.ConsentCategory> DataCategories { get; set; } = [];
+    public string Purpose { get; set; } = "";
+    public DateOnly? ValidUntil { get; set; }
+    public DateTimeOffset GivenAt { get; set; }
+    public Actor RecordedBy { get; set; } = null!;
+    public DateTimeOffset? WithdrawnAt { get; set; }
+    public string? WithdrawalReason { get; set; }
+
+    /// <summary>In force on a day: not withdrawn by then and not expired (expired counts as withdrawn).</summary>
+    public bool InForceOn(DateTimeOffset moment) =>
+        GivenAt <= moment && (WithdrawnAt is null || WithdrawnAt > moment)
+        && (ValidUntil is null || ValidUntil >= Calendar.FinnishCalendar.HelsinkiDate(moment));
+}
 
 /// <summary>One line of the family's short timeline: what happened, when, who. No case-note text.</summary>
 public sealed record TimelineEntry(DateTimeOffset OccurredAt, DateTimeOffset RecordedAt, string What, string ActorName, Agency ActorAgency);

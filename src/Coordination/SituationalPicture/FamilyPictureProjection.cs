@@ -160,6 +160,26 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
         p.Record(e, $"Assessment concluded: {Kebab.Name(d.Outcome)}");
     }
 
+    public static void Apply(IEvent<Consent.ConsentGiven> e, FamilyPicture p)
+    {
+        var d = e.Data;
+        p.Consents.Add(new PictureConsent
+        {
+            ConsentId = d.ConsentId, GivenBy = d.GivenBy, Recipients = [.. d.Recipients], DataCategories = [.. d.DataCategories],
+            Purpose = d.Purpose, ValidUntil = d.ValidUntil, GivenAt = d.OccurredAt, RecordedBy = d.By,
+        });
+        p.Involve(d.By, "recorded-consent", d.OccurredAt);
+        p.Record(e, $"Consent given to {string.Join(", ", d.Recipients.Select(Kebab.Name))}");
+    }
+
+    public static void Apply(IEvent<Consent.ConsentWithdrawn> e, FamilyPicture p)
+    {
+        var consent = p.Consents.First(c => c.ConsentId == e.Data.ConsentId);
+        consent.WithdrawnAt = e.Data.OccurredAt;
+        consent.WithdrawalReason = e.Data.Reason;
+        p.Record(e, "Consent withdrawn");
+    }
+
     public static void Apply(IEvent<DeadlineMissed> e, FamilyPicture p)
     {
         if (p.Deadlines.Find(x => x.Key == e.Data.DeadlineKey) is { } deadline)

@@ -20,6 +20,6 @@ public static class GetPictureEndpoint
             return Problems.Result(Problems.NotFound());
         }
         context.Response.Headers.ETag = $"\"{picture.Version}\"";
-        return Results.Ok(PictureViews.For(caller, picture, PictureViews.Today(clock)));
+        return Results.Ok(PictureViews.For(caller, picture, clock.GetUtcNow()));
     }
 }

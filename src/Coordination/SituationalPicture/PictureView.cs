@@ -17,6 +17,7 @@ public sealed record PictureView(
     AssessmentView? Assessment,
     IReadOnlyList<AssessmentView> PastAssessments,
     IReadOnlyList<DeadlineView> Deadlines,
+    IReadOnlyList<PictureConsent> ConsentsInForce,
     IReadOnlyList<Involvement> Professionals,
     IReadOnlyList<TimelineEntry> Timeline,
     DateTimeOffset RegisteredAt,
@@ -45,8 +46,9 @@ public static class PictureViews
 {
     public const int TimelineLength = 30;
 
-    public static PictureView For(Professional viewer, FamilyPicture p, DateOnly today)
+    public static PictureView For(Professional viewer, FamilyPicture p, DateTimeOffset now)
     {
+        var today = FinnishCalendar.HelsinkiDate(now);
         var assessments = p.Assessments.Select(a => View(viewer, a)).ToList();
         return new PictureView(
             p.Id, p.Version, p.Children, p.Guardians, p.Municipality, p.Languages,
@@ -56,6 +58,7 @@ public static class PictureViews
             PastAssessments: assessments.Where(a => a.Status == "concluded").ToList(),
             Deadlines: p.Deadlines.Select(d => new DeadlineView(Kebab.Name(d.Kind), d.SubjectId, d.DueDate,
                 DeadlineRules.StateOn(d, today), d.MetOn, d.ResponsibleId)).ToList(),
+            ConsentsInForce: p.Consents.Where(c => c.InForceOn(now)).ToList(),
             p.Professionals,
             Timeline: p.Timeline.OrderByDescending(t => t.OccurredAt).Take(TimelineLength).ToList(),
             p.RegisteredAt, p.LastRecordedAt);
