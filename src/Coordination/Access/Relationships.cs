@@ -1,3 +1,7 @@
+using Coordination.Assessment;
+using Coordination.Concerns;
+using Coordination.Deadlines;
+using Coordination.Families;
 using Coordination.Identity;
 
 namespace Coordination.Access;
@@ -17,7 +21,39 @@ public sealed class Relationships
     /// <summary>Concerns not yet decided: the organisation's social work intake has received them (LsL 25-26 §).</summary>
     public HashSet<Guid> UndecidedConcerns { get; set; } = [];
 
-    public void Add(Actor actor) => ProfessionalIds.Add(actor.Id);
-
-    public void Add(string professionalId) => ProfessionalIds.Add(professionalId);
+    /// <summary>
+    /// The one place that says which facts create or end relationships. The write model and the picture both call it
+    /// for every fact, so what a write allows and what a read allows cannot drift apart.
+    /// </summary>
+    public void Record(IFamilyEvent fact)
+    {
+        switch (fact)
+        {
+            case DeadlineMissed:
+                break; // recorded by the service itself, which is no professional
+            case ConcernRaised raised:
+                ProfessionalIds.Add(raised.By.Id);
+                UndecidedConcerns.Add(raised.ConcernId);
+                break;
+            case ConcernDecided decided:
+                ProfessionalIds.Add(decided.By.Id);
+                UndecidedConcerns.Remove(decided.ConcernId);
+                break;
+            case AgencyInvited { ProfessionalId: null } invited:
+                ProfessionalIds.Add(invited.By.Id);
+                InvitedAgencies.Add(invited.Agency);
+                break;
+            case AgencyInvited invited:
+                ProfessionalIds.Add(invited.By.Id);
+                ProfessionalIds.Add(invited.ProfessionalId);
+                break;
+            case AssessmentConcluded { ResponsibleSocialWorkerId: { } responsible } concluded:
+                ProfessionalIds.Add(concluded.By.Id);
+                ProfessionalIds.Add(responsible);
+                break;
+            default:
+                ProfessionalIds.Add(fact.By.Id); // whoever acted on the family works with it
+                break;
+        }
+    }
 }

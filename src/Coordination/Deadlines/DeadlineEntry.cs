@@ -53,7 +53,7 @@ public sealed partial class DeadlineEntryProjection : EventProjection
     {
         if (await ops.LoadAsync<DeadlineEntry>(key, ct) is { Deadline.MetOn: null } entry)
         {
-            entry.Deadline.MetOn = Calendar.FinnishCalendar.HelsinkiDate(at);
+            entry.Deadline.MeetAt(at);
             ops.Store(entry);
         }
     }

@@ -15,6 +15,9 @@ public sealed class Deadline
     /// <summary>The Helsinki date the deadline was met, from the fact's occurredAt (so a late-recorded fact still counts on time).</summary>
     public DateOnly? MetOn { get; set; }
     public bool MissedRecorded { get; set; }
+
+    /// <summary>The first fact that meets a deadline counts, on the Helsinki date it happened (not when it was recorded).</summary>
+    public void MeetAt(DateTimeOffset occurredAt) => MetOn ??= FinnishCalendar.HelsinkiDate(occurredAt);
 }
 
 public enum DeadlineState

@@ -1,6 +1,5 @@
 using Coordination.Access;
 using Coordination.Assessment;
-using Coordination.Calendar;
 using Coordination.Concerns;
 using Coordination.Deadlines;
 
@@ -33,7 +32,7 @@ public sealed class Family
             PersonIds = e.Children.Concat(e.Guardians).Select(m => m.PersonId).OfType<string>().ToHashSet(),
             ChildBirthDates = e.Children.ToDictionary(c => c.MemberId, c => c.BirthDate),
         };
-        family.Relationships.Add(e.By);
+        family.Relationships.Record(e);
         return family;
     }
 
@@ -41,6 +40,7 @@ public sealed class Family
     {
         ChildIds.Add(e.Child.MemberId);
         ChildBirthDates[e.Child.MemberId] = e.Child.BirthDate;
+        Relationships.Record(e);
         if (e.Child.PersonId is not null)
         {
             PersonIds.Add(e.Child.PersonId);
@@ -50,8 +50,7 @@ public sealed class Family
     public void Apply(ConcernRaised e)
     {
         Concerns[e.ConcernId] = new ConcernState { Id = e.ConcernId, ChildIds = [.. e.ChildIds] };
-        Relationships.Add(e.By);
-        Relationships.UndecidedConcerns.Add(e.ConcernId);
+        Relationships.Record(e);
         foreach (var deadline in DeadlineRules.ForConcern(e))
         {
             Deadlines[deadline.Key] = deadline;
@@ -61,7 +60,7 @@ public sealed class Family
     public void Apply(UrgencyAssessed e)
     {
         Concerns[e.ConcernId].UrgencyAssessed = true;
-        Relationships.Add(e.By);
+        Relationships.Record(e);
         Meet(DeadlineRules.Key(DeadlineKind.UrgencyAssessment, e.ConcernId), e.OccurredAt);
     }
 
@@ -69,8 +68,7 @@ public sealed class Family
     {
         Concerns[e.ConcernId].Decided = true;
         Concerns[e.ConcernId].AssessmentId = e.AssessmentId;
-        Relationships.Add(e.By);
-        Relationships.UndecidedConcerns.Remove(e.ConcernId);
+        Relationships.Record(e);
         Meet(DeadlineRules.Key(DeadlineKind.AssessmentDecision, e.ConcernId), e.OccurredAt);
     }
 
@@ -82,6 +80,7 @@ public sealed class Family
         };
         var deadline = DeadlineRules.ForAssessment(e);
         Deadlines[deadline.Key] = deadline;
+        Relationships.Record(e);
     }
 
     public void Apply(ConcernJoinedAssessment e)
@@ -91,19 +90,13 @@ public sealed class Family
         {
             assessment.ChildIds.Add(child);
         }
+        Relationships.Record(e);
     }
 
     public void Apply(AgencyInvited e)
     {
         Assessments[e.AssessmentId].Invitations[e.InvitationId] = e.Agency;
-        if (e.ProfessionalId is null)
-        {
-            Relationships.InvitedAgencies.Add(e.Agency);
-        }
-        else
-        {
-            Relationships.Add(e.ProfessionalId);
-        }
+        Relationships.Record(e);
     }
 
     public void Apply(ContributionRecorded e)
@@ -114,33 +107,33 @@ public sealed class Family
         {
             superseded.SupersededBy = e.ContributionId;
         }
-        Relationships.Add(e.By);
+        Relationships.Record(e);
     }
 
     public void Apply(ChildHearingRecorded e)
     {
         Assessments[e.AssessmentId].HeardChildIds.Add(e.ChildId);
-        Relationships.Add(e.By);
+        Relationships.Record(e);
     }
 
     public void Apply(AssessmentConcluded e)
     {
         Assessments[e.AssessmentId].Concluded = true;
-        Relationships.Add(e.By);
-        if (e.ResponsibleSocialWorkerId is not null)
-        {
-            Relationships.Add(e.ResponsibleSocialWorkerId);
-        }
+        Relationships.Record(e);
         Meet(DeadlineRules.Key(DeadlineKind.AssessmentCompletion, e.AssessmentId), e.OccurredAt);
     }
 
     public void Apply(Consent.ConsentGiven e)
     {
         Consents[e.ConsentId] = new ConsentState { GivenAt = e.OccurredAt };
-        Relationships.Add(e.By);
+        Relationships.Record(e);
     }
 
-    public void Apply(Consent.ConsentWithdrawn e) => Consents[e.ConsentId].Withdrawn = true;
+    public void Apply(Consent.ConsentWithdrawn e)
+    {
+        Consents[e.ConsentId].Withdrawn = true;
+        Relationships.Record(e);
+    }
 
     public void Apply(DeadlineMissed e)
     {
@@ -152,9 +145,9 @@ public sealed class Family
 
     private void Meet(string key, DateTimeOffset at)
     {
-        if (Deadlines.TryGetValue(key, out var deadline) && deadline.MetOn is null)
+        if (Deadlines.TryGetValue(key, out var deadline))
         {
-            deadline.MetOn = FinnishCalendar.HelsinkiDate(at);
+            deadline.MeetAt(at);
         }
     }
 }

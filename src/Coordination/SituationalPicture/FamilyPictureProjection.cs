@@ -49,8 +49,6 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
             Description = d.Description, SuspectedOffence = d.SuspectedOffence, PoliceReported = d.PoliceReported,
             DecisionDue = d.DecisionDue, RecordedBy = d.By,
         });
-        p.Relationships.Add(d.By);
-        p.Relationships.UndecidedConcerns.Add(d.ConcernId);
         p.Deadlines.AddRange(DeadlineRules.ForConcern(d));
         p.Involve(d.By, "raised-concern", d.OccurredAt);
         p.Record(e, $"Concern received ({Kebab.Name(d.Kind)}) from {Kebab.Name(d.Source.Agency)}");
@@ -69,8 +67,6 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
     {
         var d = e.Data;
         p.Concern(d.ConcernId).Decision = new DecisionRecord(d.Decision, d.Reason, d.OccurredAt, d.ChildAndGuardianInformedAt, d.AssessmentId, d.By);
-        p.Relationships.Add(d.By);
-        p.Relationships.UndecidedConcerns.Remove(d.ConcernId);
         p.Meet(DeadlineKind.AssessmentDecision, d.ConcernId, d.OccurredAt);
         p.Involve(d.By, "decided-on-concern", d.OccurredAt);
         p.Record(e, d.Decision == ConcernDecision.StartAssessment ? "Decided to assess the need for services" : "Decided no assessment is needed");
@@ -105,14 +101,6 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
             InvitationId = d.InvitationId, Agency = d.Agency, ProfessionalId = d.ProfessionalId, Question = d.Question,
             RespondBy = d.RespondBy, InvitedAt = d.OccurredAt,
         });
-        if (d.ProfessionalId is null)
-        {
-            p.Relationships.InvitedAgencies.Add(d.Agency);
-        }
-        else
-        {
-            p.Relationships.Add(d.ProfessionalId);
-        }
         p.Record(e, $"{Kebab.Name(d.Agency)} invited to the assessment");
     }
 
@@ -142,7 +130,6 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
     {
         var d = e.Data;
         p.Assessment(d.AssessmentId).Hearings.Add(new PictureHearing(d.HearingId, d.ChildId, d.OccurredAt, d.Method, d.Views, d.NotHeardReason, d.By));
-        p.Relationships.Add(d.By);
         p.Record(e, d.Views is not null ? "Child heard" : "Child not heard (reason recorded)");
     }
 
@@ -151,11 +138,6 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
         var d = e.Data;
         p.Assessment(d.AssessmentId).Conclusion = new ConclusionRecord(d.Outcome, d.Summary, d.ClientOpinion, d.NamedWorkerNeeded,
             d.ResponsibleSocialWorkerId, d.OccurredAt, d.By);
-        p.Relationships.Add(d.By);
-        if (d.ResponsibleSocialWorkerId is not null)
-        {
-            p.Relationships.Add(d.ResponsibleSocialWorkerId);
-        }
         p.Meet(DeadlineKind.AssessmentCompletion, d.AssessmentId, d.OccurredAt);
         p.Record(e, $"Assessment concluded: {Kebab.Name(d.Outcome)}");
     }
@@ -200,16 +182,16 @@ internal static class FamilyPictureMutations
         {
             picture.Professionals.Add(new Involvement(actor.Id, actor.Name, actor.Agency, role, since));
         }
-        picture.Relationships.Add(actor);
     }
 
     /// <summary>Version, recording time and the timeline line come from the event and its metadata, never a clock.</summary>
     public static void Record(this FamilyPicture picture, IEvent e, string what)
     {
+        var fact = (IFamilyEvent)e.Data;
         picture.Version = e.Version;
         picture.LastRecordedAt = e.Timestamp;
-        var by = ((IFamilyEvent)e.Data).By;
-        picture.Timeline.Add(new TimelineEntry(((IFamilyEvent)e.Data).OccurredAt, e.Timestamp, what, by.Name, by.Agency));
+        picture.Relationships.Record(fact);
+        picture.Timeline.Add(new TimelineEntry(fact.OccurredAt, e.Timestamp, what, fact.By.Name, fact.By.Agency));
     }
 
     public static PictureConcern Concern(this FamilyPicture p, Guid id) => p.Concerns.First(c => c.ConcernId == id);
@@ -219,9 +201,6 @@ internal static class FamilyPictureMutations
     public static void Meet(this FamilyPicture p, DeadlineKind kind, Guid subjectId, DateTimeOffset at)
     {
         var key = DeadlineRules.Key(kind, subjectId);
-        if (p.Deadlines.Find(d => d.Key == key) is { MetOn: null } deadline)
-        {
-            deadline.MetOn = FinnishCalendar.HelsinkiDate(at);
-        }
+        p.Deadlines.Find(d => d.Key == key)?.MeetAt(at);
     }
 }
