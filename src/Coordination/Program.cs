@@ -1,3 +1,4 @@
+using Coordination.Audit;
 using Coordination.EmbeddedPostgres;
 using Coordination.Hosting;
 using JasperFx;
@@ -20,6 +21,7 @@ builder.ConfigureStorage(connectionString);
 builder.ConfigureMessaging();
 builder.ConfigureAuthentication();
 builder.ConfigureHttp();
+builder.ConfigureAudit();
 
 var app = builder.Build();
 app.UseHttp();

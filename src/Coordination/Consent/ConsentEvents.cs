@@ -25,3 +25,10 @@ public sealed record ConsentGiven(
 
 /// <summary>The consent was withdrawn: what was shared under it stays shared, but nothing new flows.</summary>
 public sealed record ConsentWithdrawn(Guid ConsentId, string? Reason, Actor By, DateTimeOffset OccurredAt) : IFamilyEvent;
+
+/// <summary>
+/// ATL 26 § 2: a professional outside child psychiatry confirmed, with a purpose and a justification, that they need to
+/// see a psychiatric entry; from then on it is shown to them. <paramref name="Basis"/> is what allowed it.
+/// </summary>
+public sealed record PsychiatricEntryConfirmed(Guid ContributionId, Guid AssessmentId, string Purpose, string Justification,
+    string Basis, Actor By, DateTimeOffset OccurredAt) : IFamilyEvent;

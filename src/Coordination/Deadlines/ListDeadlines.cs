@@ -1,4 +1,5 @@
 using Coordination.Access;
+using Coordination.Audit;
 using Coordination.Hosting;
 using Coordination.Identity;
 using Coordination.SituationalPicture;
@@ -19,8 +20,8 @@ public static class ListDeadlinesEndpoint
     /// </summary>
     [WolverineGet("/api/deadlines", OperationId = "listDeadlines")]
     [Tags("Deadlines")]
-    public static async Task<IResult> Get(string? state, int? days, IDocumentStore store, HttpContext context, TimeProvider clock,
-        CancellationToken ct)
+    public static async Task<IResult> Get(string? state, int? days, IDocumentStore store, AccessLog log, HttpContext context,
+        TimeProvider clock, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
         if (!caller.IsCaseworkingProfessional)
@@ -63,6 +64,11 @@ public static class ListDeadlinesEndpoint
             .Where(i => wanted is null || i.State == wanted || (wanted == DeadlineState.Open && i.State == DeadlineState.DueSoon))
             .OrderBy(i => i.DueDate).ThenBy(i => i.FamilyId)
             .ToList();
+        var purpose = AccessPurpose.Read(context).Purpose ?? AccessPurpose.Default;
+        if (await log.TryRecordAsync(caller.Organisation, [AccessLogEntry.Use(caller, null, "deadline-list", purpose)], ct) is { } failed)
+        {
+            return failed;
+        }
         return Results.Ok(items);
     }
 }

@@ -102,7 +102,10 @@ public sealed class Family
     public void Apply(ContributionRecorded e)
     {
         var assessment = Assessments[e.AssessmentId];
-        assessment.Contributions[e.ContributionId] = new ContributionState { Agency = e.Agency };
+        assessment.Contributions[e.ContributionId] = new ContributionState
+        {
+            Agency = e.Agency, Category = e.Category, LegalBasis = e.LegalBasis,
+        };
         if (e.Supersedes is { } earlier && assessment.Contributions.TryGetValue(earlier, out var superseded))
         {
             superseded.SupersededBy = e.ContributionId;
@@ -125,15 +128,33 @@ public sealed class Family
 
     public void Apply(Consent.ConsentGiven e)
     {
-        Consents[e.ConsentId] = new ConsentState { GivenAt = e.OccurredAt };
+        Consents[e.ConsentId] = new ConsentState
+        {
+            GivenAt = e.OccurredAt, Recipients = [.. e.Recipients], Categories = [.. e.DataCategories], ValidUntil = e.ValidUntil,
+        };
         Relationships.Record(e);
     }
 
     public void Apply(Consent.ConsentWithdrawn e)
     {
         Consents[e.ConsentId].Withdrawn = true;
+        Consents[e.ConsentId].WithdrawnAt = e.OccurredAt;
         Relationships.Record(e);
     }
+
+    public void Apply(Consent.PsychiatricEntryConfirmed e)
+    {
+        Assessments[e.AssessmentId].Contributions[e.ContributionId].ConfirmedBy.Add(e.By.Id);
+        Relationships.Record(e);
+    }
+
+    /// <summary>The consents in force at a moment: given by then, not withdrawn, not expired.</summary>
+    public IEnumerable<Access.ConsentInForce> ConsentsInForce(DateTimeOffset moment) =>
+        Consents.Where(c => c.Value.InForceOn(moment)).Select(c => new Access.ConsentInForce(c.Key, c.Value.Recipients, c.Value.Categories));
+
+    public (AssessmentState Assessment, ContributionState Contribution)? FindContribution(Guid contributionId) =>
+        Assessments.Values.Where(a => a.Contributions.ContainsKey(contributionId))
+            .Select(a => ((AssessmentState, ContributionState)?)(a, a.Contributions[contributionId])).FirstOrDefault();
 
     public void Apply(DeadlineMissed e)
     {
@@ -175,11 +196,22 @@ public sealed class AssessmentState
 public sealed class ContributionState
 {
     public Identity.Agency Agency { get; set; }
+    public ContributionCategory Category { get; set; }
+    public LegalBasis LegalBasis { get; set; }
     public Guid? SupersededBy { get; set; }
+    public HashSet<string> ConfirmedBy { get; set; } = [];
 }
 
 public sealed class ConsentState
 {
     public DateTimeOffset GivenAt { get; set; }
+    public List<Identity.Agency> Recipients { get; set; } = [];
+    public List<Consent.ConsentCategory> Categories { get; set; } = [];
+    public DateOnly? ValidUntil { get; set; }
     public bool Withdrawn { get; set; }
+    public DateTimeOffset? WithdrawnAt { get; set; }
+
+    public bool InForceOn(DateTimeOffset moment) =>
+        GivenAt <= moment && (WithdrawnAt is null || WithdrawnAt > moment)
+        && (ValidUntil is null || ValidUntil >= Calendar.FinnishCalendar.HelsinkiDate(moment));
 }

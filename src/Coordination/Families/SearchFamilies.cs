@@ -1,3 +1,4 @@
+using Coordination.Audit;
 using Coordination.SituationalPicture;
 using Coordination.Validation;
 using Coordination.Writing;
@@ -19,18 +20,33 @@ public static class SearchFamiliesEndpoint
 {
     [WolverinePost("/api/families/search", OperationId = "searchFamilies")]
     [Tags("Families")]
-    public static async Task<IResult> Post(SearchFamilies search, IDocumentStore store, FamilyWrites writes, CancellationToken ct)
+    public static async Task<IResult> Post(SearchFamilies search, IDocumentStore store, FamilyWrites writes, AccessLog log,
+        HttpContext context, CancellationToken ct)
     {
         var caller = writes.Caller;
         if (!caller.IsCaseworkingProfessional)
         {
             return Hosting.Problems.Result(Hosting.Problems.Forbidden("Only case-working professionals search for families."));
         }
+        var (purpose, invalid) = AccessPurpose.Read(context);
+        if (invalid is not null)
+        {
+            return Hosting.Problems.Result(invalid);
+        }
         await using var session = store.QuerySession(caller.Organisation);
         var ids = await session.Query<FamilyPicture>()
             .Where(p => p.PersonIds.Contains(search.PersonId!))
             .Select(p => p.Id)
             .ToListAsync(ct);
+
+        // The search is a use of client data (ATL 10 §): one entry per family it found, or one saying it found none.
+        var entries = ids.Count == 0
+            ? [AccessLogEntry.Use(caller, null, "search-by-identity-code", purpose!)]
+            : ids.Select(id => AccessLogEntry.Use(caller, id, "search-by-identity-code", purpose!)).ToList();
+        if (await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)
+        {
+            return failed;
+        }
         return Results.Ok(ids.Order().Select(id => new FamilyFound(id)).ToList());
     }
 }

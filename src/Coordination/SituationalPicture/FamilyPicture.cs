@@ -96,6 +96,8 @@ public sealed class PictureContribution
     public LegalBasis LegalBasis { get; set; }
     public Guid? Supersedes { get; set; }
     public Guid? SupersededBy { get; set; }
+    /// <summary>Professionals outside child psychiatry who confirmed this psychiatric entry (ATL 26 § 2).</summary>
+    public List<string> ConfirmedBy { get; set; } = [];
     public DateTimeOffset OccurredAt { get; set; }
     public DateTimeOffset RecordedAt { get; set; }
 }
@@ -119,10 +121,12 @@ public sealed class PictureConsent
     public DateTimeOffset? WithdrawnAt { get; set; }
     public string? WithdrawalReason { get; set; }
 
-    /// <summary>In force on a day: not withdrawn by then and not expired (expired counts as withdrawn).</summary>
+    /// <summary>In force at a moment: given by then, not withdrawn by then and not expired (expired counts as withdrawn).</summary>
     public bool InForceOn(DateTimeOffset moment) =>
         GivenAt <= moment && (WithdrawnAt is null || WithdrawnAt > moment)
         && (ValidUntil is null || ValidUntil >= Calendar.FinnishCalendar.HelsinkiDate(moment));
+
+    public Access.ConsentInForce AsConsentInForce() => new(ConsentId, Recipients, DataCategories);
 }
 
 /// <summary>One line of the family's short timeline: what happened, when, who. No case-note text.</summary>

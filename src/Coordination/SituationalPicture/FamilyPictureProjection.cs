@@ -162,6 +162,16 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
         p.Record(e, "Consent withdrawn");
     }
 
+    public static void Apply(IEvent<Consent.PsychiatricEntryConfirmed> e, FamilyPicture p)
+    {
+        var contribution = p.Assessment(e.Data.AssessmentId).Contributions.First(c => c.ContributionId == e.Data.ContributionId);
+        if (!contribution.ConfirmedBy.Contains(e.Data.By.Id))
+        {
+            contribution.ConfirmedBy.Add(e.Data.By.Id);
+        }
+        p.Record(e, $"Psychiatric entry confirmed by {Kebab.Name(e.Data.By.Agency)}");
+    }
+
     public static void Apply(IEvent<DeadlineMissed> e, FamilyPicture p)
     {
         if (p.Deadlines.Find(x => x.Key == e.Data.DeadlineKey) is { } deadline)

@@ -1,4 +1,4 @@
-using Coordination.Assessment;
+using Coordination.Access;
 using Coordination.Calendar;
 using Coordination.Deadlines;
 using Coordination.Identity;
@@ -39,18 +39,27 @@ public sealed record AssessmentView(
 /// <summary>A contribution this viewer may not read: only that it exists, whose it is and when it was recorded.</summary>
 public sealed record WithheldContribution(Guid ContributionId, Agency Agency, DateTimeOffset RecordedAt, bool Withheld, string Reason);
 
+/// <summary>A contribution as shown to a viewer: the record, and the basis it was shown on when not the viewer's own.</summary>
+public sealed record SharedContribution(PictureContribution Contribution, string? SharedUnder);
+
 public sealed record DeadlineView(string Kind, Guid SubjectId, DateOnly DueDate, DeadlineState State, DateOnly? MetOn, string? ResponsibleId);
 
-/// <summary>Cuts one viewer's picture from the whole. Pure: the picture, the viewer and the day in; the view out.</summary>
+/// <summary>One viewer's picture, and what in it left its owning agency (for the disclosure log).</summary>
+public sealed record ViewerPicture(PictureView View, IReadOnlyList<SharedContribution> Disclosed);
+
+/// <summary>Cuts one viewer's picture from the whole (docs/sharing.md). Pure: picture, viewer and moment in; the view out.</summary>
 public static class PictureViews
 {
     public const int TimelineLength = 30;
 
-    public static PictureView For(Professional viewer, FamilyPicture p, DateTimeOffset now)
+    public static ViewerPicture For(Professional viewer, FamilyPicture p, DateTimeOffset now)
     {
         var today = FinnishCalendar.HelsinkiDate(now);
-        var assessments = p.Assessments.Select(a => View(viewer, a)).ToList();
-        return new PictureView(
+        var consentsInForce = p.Consents.Where(c => c.InForceOn(now)).ToList();
+        var consents = consentsInForce.Select(c => c.AsConsentInForce()).ToList();
+        var disclosed = new List<SharedContribution>();
+        var assessments = p.Assessments.Select(a => View(viewer, a, consents, disclosed)).ToList();
+        var view = new PictureView(
             p.Id, p.Version, p.Children, p.Guardians, p.Municipality, p.Languages,
             OpenConcerns: p.Concerns.Where(c => c.Decision is null).ToList(),
             Concerns: p.Concerns,
@@ -58,21 +67,32 @@ public static class PictureViews
             PastAssessments: assessments.Where(a => a.Status == "concluded").ToList(),
             Deadlines: p.Deadlines.Select(d => new DeadlineView(Kebab.Name(d.Kind), d.SubjectId, d.DueDate,
                 DeadlineRules.StateOn(d, today), d.MetOn, d.ResponsibleId)).ToList(),
-            ConsentsInForce: p.Consents.Where(c => c.InForceOn(now)).ToList(),
+            ConsentsInForce: consentsInForce,
             p.Professionals,
             Timeline: p.Timeline.OrderByDescending(t => t.OccurredAt).Take(TimelineLength).ToList(),
             p.RegisteredAt, p.LastRecordedAt);
+        return new ViewerPicture(view, disclosed);
     }
 
-    private static AssessmentView View(Professional viewer, PictureAssessment a) => new(
+    private static AssessmentView View(Professional viewer, PictureAssessment a, IReadOnlyList<ConsentInForce> consents,
+        List<SharedContribution> disclosed) => new(
         a.AssessmentId, a.Conclusion is null ? "running" : "concluded", a.StartedAt, a.CompletionDue, a.Lead, a.ConcernIds,
-        a.ChildIds, a.Invitations, a.Contributions.Select(c => Contribution(viewer, c)).ToList(), a.Hearings, a.Conclusion);
+        a.ChildIds, a.Invitations, a.Contributions.Select(c => Contribution(viewer, c, consents, disclosed)).ToList(), a.Hearings, a.Conclusion);
 
-    /// <summary>ATL 26 § 2: a psychiatric entry is never shown silently outside child psychiatry.</summary>
-    private static object Contribution(Professional viewer, PictureContribution c) =>
-        c.Category == ContributionCategory.PsychiatricEntry && viewer.Agency != Agency.ChildPsychiatry
-            ? new WithheldContribution(c.ContributionId, c.Agency, c.RecordedAt, true, "confirmation-required")
-            : c;
+    private static object Contribution(Professional viewer, PictureContribution c, IReadOnlyList<ConsentInForce> consents,
+        List<SharedContribution> disclosed)
+    {
+        switch (Sharing.Decide(viewer.Agency, c.Agency, c.Category, c.LegalBasis, consents, c.ConfirmedBy.Contains(viewer.Id)))
+        {
+            case Disclosure.Shown shown:
+                disclosed.Add(new SharedContribution(c, shown.Basis));
+                return c;
+            case Disclosure.Withheld withheld:
+                return new WithheldContribution(c.ContributionId, c.Agency, c.RecordedAt, true, withheld.Reason);
+            default:
+                return c;
+        }
+    }
 
     public static DateOnly Today(TimeProvider clock) => FinnishCalendar.HelsinkiDate(clock.GetUtcNow());
 }

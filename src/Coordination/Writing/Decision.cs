@@ -16,6 +16,9 @@ public abstract record Decision
     public sealed record Accepted(IReadOnlyList<object> Events, Func<long, object> Respond, int Status) : Decision
     {
         public IReadOnlyList<ScheduledMessage> Scheduled { get; init; } = [];
+
+        /// <summary>Use and disclosure entries for data the answer returns; written before it is returned.</summary>
+        public IReadOnlyList<Audit.AccessLogEntry> AccessLog { get; init; } = [];
     }
 
     public sealed record Refused(ProblemDetails Problem) : Decision;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Coordination.Access;
+using Coordination.Audit;
 using Coordination.Families;
 using Coordination.Hosting;
 using Coordination.Identity;
@@ -25,6 +26,7 @@ public sealed class FamilyWrites(
     IDocumentStore store,
     OutboxedSessionFactory sessions,
     IMessageBus bus,
+    AccessLog accessLog,
     IHttpContextAccessor accessor,
     TimeProvider clock)
 {
@@ -114,6 +116,11 @@ public sealed class FamilyWrites(
             return Problems.Result(Problems.PreconditionFailed(version - accepted.Events.Count));
         }
 
+        // An answer that carries client data is logged first: no unlogged access (ATL 10 §).
+        if (await accessLog.TryRecordAsync(caller.Organisation, accepted.AccessLog, Context.RequestAborted) is { } unlogged)
+        {
+            return unlogged;
+        }
         return Written(accepted.Status, version, body);
     }
 

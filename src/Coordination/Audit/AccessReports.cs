@@ -1,0 +1,52 @@
+using Coordination.Hosting;
+using Coordination.Identity;
+using Coordination.SituationalPicture;
+using Coordination.Validation;
+using FluentValidation;
+using Marten;
+using Wolverine.Http;
+
+namespace Coordination.Audit;
+
+public sealed record RequestAccessReport(string? PersonId);
+
+/// <summary>Who used or received the person's data, when and why, across every family of the organisation that holds them.</summary>
+public sealed record AccessReport(int FamilyCount, DateTimeOffset PreparedAt, IReadOnlyList<AccessLogRow> Entries);
+
+public static class AccessReportsEndpoint
+{
+    /// <summary>ATL 11 §: a client's right to know who used or received their data and why. Answered by auditors.</summary>
+    [WolverinePost("/api/audit/access-reports", OperationId = "requestAccessReport")]
+    [Tags("Audit")]
+    public static async Task<IResult> Post(RequestAccessReport request, IDocumentStore store, AccessLog log, HttpContext context,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var caller = Professional.FromClaims(context.User)!;
+        if (!AccessLogQueries.IsAuditor(caller))
+        {
+            return Problems.Result(Problems.Forbidden("Access reports are prepared by auditors."));
+        }
+        await using var session = store.QuerySession(caller.Organisation);
+        var familyIds = (await session.Query<FamilyPicture>().Where(p => p.PersonIds.Contains(request.PersonId!)).Select(p => p.Id)
+            .ToListAsync(ct)).ToArray();
+        var entries = familyIds.Length == 0
+            ? []
+            : await AccessLogQueries.ReadAsync(store, caller.Organisation,
+                new AccessLogFilter(familyIds, null, null, null, null, int.MaxValue), ct);
+
+        var purpose = AccessPurpose.Read(context).Purpose ?? "access-report";
+        var logged = familyIds.Length == 0
+            ? [AccessLogEntry.Use(caller, null, "access-report", purpose)]
+            : familyIds.Select(id => AccessLogEntry.Use(caller, id, "access-report", purpose)).ToList();
+        if (await log.TryRecordAsync(caller.Organisation, logged, ct) is { } failed)
+        {
+            return failed;
+        }
+        return Results.Ok(new AccessReport(familyIds.Length, clock.GetUtcNow(), entries));
+    }
+}
+
+public sealed class RequestAccessReportValidator : AbstractValidator<RequestAccessReport>
+{
+    public RequestAccessReportValidator() => RuleFor(x => x.PersonId).NotEmpty().PersonalIdentityCode();
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using Coordination.Hosting;
+using Coordination.Identity;
+using Marten;
+using Wolverine.Http;
+
+namespace Coordination.Audit;
+
+public static class GetAccessLogEndpoint
+{
+    public const int DefaultLimit = 200;
+    public const int MaxLimit = 1000;
+
+    /// <summary>The organisation's use and disclosure log, filtered; page on with <c>afterId</c> (the last id seen). Auditors only.</summary>
+    [WolverineGet("/api/audit/access-log", OperationId = "getAccessLog")]
+    [Tags("Audit")]
+    public static async Task<IResult> Get(string? familyId, string? professionalId, string? from, string? to, long? afterId, int? limit,
+        IDocumentStore store, AccessLog log, HttpContext context, CancellationToken ct)
+    {
+        var caller = Professional.FromClaims(context.User)!;
+        if (!AccessLogQueries.IsAuditor(caller))
+        {
+            return Problems.Result(Problems.Forbidden("The access log is for auditors."));
+        }
+        var errors = new Dictionary<string, string[]>();
+        Guid? family = null;
+        if (familyId is not null)
+        {
+            if (Guid.TryParse(familyId, out var parsed)) family = parsed; else errors["familyId"] = ["Not a family id."];
+        }
+        var fromTime = Time(from, "from", errors);
+        var toTime = Time(to, "to", errors);
+        if (limit is < 1 or > MaxLimit)
+        {
+            errors["limit"] = [$"limit is between 1 and {MaxLimit}."];
+        }
+        if (professionalId is { Length: > 200 })
+        {
+            errors["professionalId"] = ["Too long."];
+        }
+        if (errors.Count > 0)
+        {
+            return Problems.Result(Problems.Invalid(errors));
+        }
+
+        var rows = await AccessLogQueries.ReadAsync(store, caller.Organisation,
+            new AccessLogFilter(family is null ? null : [family.Value], professionalId, fromTime, toTime, afterId, limit ?? DefaultLimit), ct);
+        var purpose = AccessPurpose.Read(context).Purpose ?? "audit";
+        if (await log.TryRecordAsync(caller.Organisation, [AccessLogEntry.Use(caller, family, "access-log", purpose)], ct) is { } failed)
+        {
+            return failed;
+        }
+        return Results.Ok(rows);
+    }
+
+    private static DateTimeOffset? Time(string? text, string field, Dictionary<string, string[]> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        {
+            return time;
+        }
+        errors[field] = ["Use an ISO 8601 time, e.g. 2026-11-01T00:00:00+02:00."];
+        return null;
+    }
+}

@@ -1,0 +1,83 @@
+using Coordination.Access;
+using Coordination.Assessment;
+using Coordination.Audit;
+using Coordination.Families;
+using Coordination.Hosting;
+using Coordination.Identity;
+using Coordination.SituationalPicture;
+using Coordination.Validation;
+using Coordination.Writing;
+using FluentValidation;
+using Marten;
+using Wolverine.Http;
+
+namespace Coordination.Consent;
+
+public sealed record ConfirmPsychiatricEntry(string? Purpose, string? Justification);
+
+public sealed record ConfirmedEntryResponse(long Version, PictureContribution Contribution, string SharedUnder);
+
+public static class ConfirmPsychiatricEntryEndpoint
+{
+    /// <summary>
+    /// ATL 26 § 2: outside child psychiatry a psychiatric entry is read only after a separate confirmation with a purpose and a
+    /// justification. Refused (403) where no provision or consent lets this viewer see the entry at all.
+    /// </summary>
+    [WolverinePost("/api/families/{familyId}/contributions/{contributionId}/confirmations", OperationId = "confirmPsychiatricEntry")]
+    [Tags("Consent")]
+    public static async Task<IResult> Post(Guid familyId, Guid contributionId, ConfirmPsychiatricEntry command, FamilyWrites writes,
+        IDocumentStore store, CancellationToken ct)
+    {
+        await using var query = store.QuerySession(writes.Caller.Organisation);
+        var picture = await query.LoadAsync<FamilyPicture>(familyId, ct);
+        var entry = picture?.Assessments.SelectMany(a => a.Contributions).FirstOrDefault(c => c.ContributionId == contributionId);
+        return await writes.AppendAsync(familyId, family => Decide(family, contributionId, entry, command, writes.Caller, writes.Now));
+    }
+
+    public static Decision Decide(Family family, Guid contributionId, PictureContribution? entry, ConfirmPsychiatricEntry command,
+        Professional caller, DateTimeOffset now)
+    {
+        if (family.FindContribution(contributionId) is not var (assessment, contribution) || entry is null)
+        {
+            return Refusals.NotFound("contribution");
+        }
+        if (contribution.Category != ContributionCategory.PsychiatricEntry)
+        {
+            return Decision.Refuse(Problems.Conflict("confirmation-not-needed", "Only psychiatric entries sit behind a confirmation."));
+        }
+        var disclosure = Sharing.Decide(caller.Agency, contribution.Agency, contribution.Category, contribution.LegalBasis,
+            family.ConsentsInForce(now), confirmedByViewer: true);
+        var basis = disclosure switch
+        {
+            Disclosure.Shown shown => shown.Basis,
+            Disclosure.OwnRecord => "own-agency",
+            _ => null,
+        };
+        if (basis is null)
+        {
+            return Decision.Refuse(Problems.Forbidden(
+                "No consent in force or legal provision lets your agency see this entry; confirming cannot change that."));
+        }
+        var confirmed = new PsychiatricEntryConfirmed(contributionId, assessment.Id, command.Purpose!, command.Justification!, basis,
+            caller.AsActor(), now);
+        var data = $"contribution:{contributionId}";
+        List<AccessLogEntry> log = [AccessLogEntry.Use(caller, family.Id, data, command.Purpose!)];
+        if (disclosure is Disclosure.Shown)
+        {
+            log.Add(AccessLogEntry.Disclosed(caller, family.Id, data, contribution.Agency, basis, command.Purpose!, command.Justification));
+        }
+        return new Decision.Accepted([confirmed], version => new ConfirmedEntryResponse(version, entry, basis), StatusCodes.Status200OK)
+        {
+            AccessLog = log,
+        };
+    }
+}
+
+public sealed class ConfirmPsychiatricEntryValidator : AbstractValidator<ConfirmPsychiatricEntry>
+{
+    public ConfirmPsychiatricEntryValidator()
+    {
+        RuleFor(x => x.Purpose).NotEmpty().PlainText(Rules.NameMax);
+        RuleFor(x => x.Justification).NotEmpty().PlainText(Rules.ShortTextMax);
+    }
+}
