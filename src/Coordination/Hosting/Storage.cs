@@ -16,9 +16,12 @@ public static class Storage
 {
     public const string SchemaName = "coordination";
 
-    public static void ConfigureStorage(this WebApplicationBuilder builder, string connectionString)
+    /// <summary>
+    /// The whole event-store configuration, in one place, for the service and for tools that must see the store exactly
+    /// as the service does (the benchmark's rebuild measurement, operations verbs).
+    /// </summary>
+    public static void ConfigureMarten(StoreOptions opts, string connectionString, string schema)
     {
-        var schema = builder.Configuration["Storage:Schema"] ?? SchemaName;
         var csb = new NpgsqlConnectionStringBuilder(connectionString);
         // A writer waiting for another writer's lock on the same family gives up after this, and the caller is told
         // to retry (503) instead of holding a request open for the default 30 s command timeout.
@@ -28,30 +31,33 @@ public static class Storage
         }
         csb.ApplicationName ??= "coordination";
 
-        builder.Services.AddMarten(opts =>
-            {
-                opts.Connection(csb.ConnectionString);
-                opts.DatabaseSchemaName = schema;
-                // Casing must be told to Marten too, or its LINQ names PascalCase paths the JSON does not have.
-                opts.UseSystemTextJsonForSerialization(casing: Casing.CamelCase, configure: Json.ConfigureStorage);
+        opts.Connection(csb.ConnectionString);
+        opts.DatabaseSchemaName = schema;
+        // Casing must be told to Marten too, or its LINQ names PascalCase paths the JSON does not have.
+        opts.UseSystemTextJsonForSerialization(casing: Casing.CamelCase, configure: Json.ConfigureStorage);
 
-                // The tenant is the data controller (the `org` claim). Nothing may be written without one.
-                opts.Events.TenancyStyle = TenancyStyle.Conjoined;
-                opts.Policies.AllDocumentsAreMultiTenanted();
-                opts.Advanced.DefaultTenantUsageEnabled = false;
+        // The tenant is the data controller (the `org` claim). Nothing may be written without one.
+        opts.Events.TenancyStyle = TenancyStyle.Conjoined;
+        opts.Policies.AllDocumentsAreMultiTenanted();
+        opts.Advanced.DefaultTenantUsageEnabled = false;
 
-                opts.Events.StreamIdentity = StreamIdentity.AsGuid;
-                opts.Events.MetadataConfig.CorrelationIdEnabled = true;
-                opts.Events.MetadataConfig.CausationIdEnabled = true;
-                opts.Events.MetadataConfig.HeadersEnabled = true;
-                opts.Events.MetadataConfig.UserNameEnabled = true;
-                opts.Events.TimeProvider = TimeProvider.System;
+        opts.Events.StreamIdentity = StreamIdentity.AsGuid;
+        opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+        opts.Events.MetadataConfig.CausationIdEnabled = true;
+        opts.Events.MetadataConfig.HeadersEnabled = true;
+        opts.Events.MetadataConfig.UserNameEnabled = true;
+        opts.Events.TimeProvider = TimeProvider.System;
 
-                opts.ConfigureWriting();
-                opts.ConfigureFamilies();
-                opts.ConfigureSituationalPicture();
-                opts.ConfigureDeadlines();
-            })
+        opts.ConfigureWriting();
+        opts.ConfigureFamilies();
+        opts.ConfigureSituationalPicture();
+        opts.ConfigureDeadlines();
+    }
+
+    public static void ConfigureStorage(this WebApplicationBuilder builder, string connectionString)
+    {
+        var schema = builder.Configuration["Storage:Schema"] ?? SchemaName;
+        builder.Services.AddMarten(opts => ConfigureMarten(opts, connectionString, schema))
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine(w =>

@@ -1,0 +1,57 @@
+using System.Globalization;
+
+namespace Coordination.Benchmarks;
+
+public sealed record BenchOptions
+{
+    public const string Usage = """
+        Coordination benchmark: every figure beside a raw-PostgreSQL baseline measured in the same run.
+          dotnet run -c Release --project tests/Coordination.Benchmarks -- [--quick] [--json FILE] [--connection CS]
+                     [--families N] [--concurrency N] [--seconds N]
+          --quick        small and short (under two minutes), to prove the program works; not for judging speed
+          --json FILE    also write the results as a JSON array of { metric, value, unit, baselineValue, ratio }
+          --connection   an existing PostgreSQL database instead of a private embedded cluster
+        """;
+
+    public bool Quick { get; init; }
+    public string? JsonFile { get; init; }
+    public string? ConnectionString { get; init; }
+    public int Families { get; init; } = 200;
+    public int Concurrency { get; init; } = 8;
+    public int Seconds { get; init; } = 20;
+    public int TimeTravelEvents { get; init; } = 1000;
+
+    public static BenchOptions? Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string? Next() => i + 1 < args.Length ? args[++i] : null;
+            int? Number() => int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
+            switch (args[i])
+            {
+                case "--quick":
+                    options = options with { Quick = true, Families = 12, Concurrency = 4, Seconds = 3, TimeTravelEvents = 200 };
+                    break;
+                case "--json":
+                    options = options with { JsonFile = Next() ?? "" };
+                    break;
+                case "--connection":
+                    options = options with { ConnectionString = Next() };
+                    break;
+                case "--families" when Number() is { } families:
+                    options = options with { Families = families };
+                    break;
+                case "--concurrency" when Number() is { } concurrency:
+                    options = options with { Concurrency = concurrency };
+                    break;
+                case "--seconds" when Number() is { } seconds:
+                    options = options with { Seconds = seconds };
+                    break;
+                default:
+                    return null;
+            }
+        }
+        return options.JsonFile == "" ? null : options;
+    }
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Coordination.EmbeddedPostgres;
+using Coordination.Hosting;
+using Coordination.SituationalPicture;
+using JasperFx.Events.Daemon;
+using Marten;
+using Npgsql;
+
+namespace Coordination.Benchmarks;
+
+public sealed record BenchResult(string Metric, double Value, string Unit, double? BaselineValue, double? Ratio);
+
+public static class BenchmarkRunner
+{
+    private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static async Task<List<BenchResult>> RunAsync(BenchOptions options, TextWriter output)
+    {
+        var results = new List<BenchResult>();
+        var schema = $"bench_{Guid.NewGuid():N}"[..14];
+        EmbeddedPostgresCluster? cluster = null;
+        var directory = Path.Combine(Path.GetTempPath(), $"coordination-bench-{Guid.NewGuid():N}");
+        try
+        {
+            string connectionString;
+            if (options.ConnectionString is { } given)
+            {
+                connectionString = given;
+            }
+            else
+            {
+                cluster = await EmbeddedPostgresCluster.StartAsync(directory);
+                await cluster.EnsureDatabaseAsync("coordination_bench");
+                connectionString = cluster.ConnectionString("coordination_bench");
+            }
+            var csb = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 200 };
+            await using var dataSource = NpgsqlDataSource.Create(csb.ConnectionString);
+
+            output.WriteLine($"Starting the service (schema {schema}) ...");
+            await using var service = await ServiceUnderTest.StartAsync(connectionString, schema);
+            var seeding = new Seeding(service);
+            var stopwatch = Stopwatch.StartNew();
+            var families = await seeding.FamiliesAsync(options.Families, Math.Max(2, options.Concurrency));
+            output.WriteLine($"Seeded {families.Count} families through the API in {stopwatch.Elapsed.TotalSeconds:0.0} s.");
+
+            var raw = new RawBaselines(dataSource, schema);
+            await raw.PrepareAsync(families.Select(f => f.FamilyId));
+            var duration = TimeSpan.FromSeconds(options.Seconds);
+            var random = new Random(7);
+            var bodies = Enumerable.Range(0, 64).Select(_ => Seeding.Contribution([], random)).ToArray();
+            var json = bodies.Select(b => JsonSerializer.Serialize(b, Json.Options)).ToArray();
+
+            Task<bool> Command(int i)
+            {
+                var family = families[i % families.Count];
+                var body = Seeding.Contribution(family.ChildIds, new Random(i));
+                return Succeeded(seeding.SocialWork.PostAsJsonAsync($"/api/families/{family.FamilyId}/assessments/{family.AssessmentId}/contributions", body));
+            }
+            Task<bool> RawCommand(int i) => raw.AppendAsync(families[i % families.Count].FamilyId, json[i % json.Length]);
+
+            output.WriteLine("Commands ...");
+            await Load.ClosedLoopAsync(options.Concurrency, TimeSpan.FromSeconds(Math.Min(3, options.Seconds)), Command); // warm-up
+            var commands = await Load.ClosedLoopAsync(options.Concurrency, duration, Command);
+            var rawCommands = await Load.ClosedLoopAsync(options.Concurrency, duration, RawCommand);
+            var commandsAtHalf = await Load.FixedRateAsync(commands.PerSecond / 2, duration, Command);
+            var rawAtHalf = await Load.FixedRateAsync(rawCommands.PerSecond / 2, duration, RawCommand);
+            var peakMemory = service.PeakMemoryMiB();
+            results.Add(Compare("command-throughput", commands.PerSecond, "commands/s", rawCommands.PerSecond));
+            results.Add(Compare("command-p50", commands.Percentile(50), "ms", rawCommands.Percentile(50)));
+            results.Add(Compare("command-p95", commands.Percentile(95), "ms", rawCommands.Percentile(95)));
+            results.Add(Compare("command-p99-at-peak", commands.Percentile(99), "ms", rawCommands.Percentile(99)));
+            results.Add(Compare("command-p99", commandsAtHalf.Percentile(99), "ms", rawAtHalf.Percentile(99)));
+            results.Add(new BenchResult("command-failures", commands.Failures + commandsAtHalf.Failures, "requests", null, null));
+
+            output.WriteLine("Picture reads ...");
+            Task<bool> Read(int i) => Succeeded(seeding.SocialWork.GetAsync($"/api/families/{families[i % families.Count].FamilyId}/picture"));
+            Task<bool> RawRead(int i) => raw.ReadPictureAsync(Seeding.Org, families[i % families.Count].FamilyId);
+            await Load.ClosedLoopAsync(options.Concurrency, TimeSpan.FromSeconds(Math.Min(2, options.Seconds)), Read); // warm-up
+            var reads = await Load.ClosedLoopAsync(options.Concurrency, duration, Read);
+            var rawReads = await Load.ClosedLoopAsync(options.Concurrency, duration, RawRead);
+            results.Add(Compare("picture-read-throughput", reads.PerSecond, "reads/s", rawReads.PerSecond));
+            results.Add(Compare("picture-read-p99", reads.Percentile(99), "ms", rawReads.Percentile(99)));
+
+            output.WriteLine("Projection rebuild ...");
+            var (rebuildRate, rawRate) = await RebuildAsync(connectionString, schema, raw);
+            results.Add(Compare("rebuild-rate", rebuildRate, "events/s", rawRate));
+            results.Add(new BenchResult("peak-memory", peakMemory, "MiB", null, null));
+
+            Report.Print(results, options, output);
+            if (options.JsonFile is { } file)
+            {
+                await File.WriteAllTextAsync(file, JsonSerializer.Serialize(results, ReportJson));
+            }
+            return results;
+        }
+        finally
+        {
+            if (cluster is not null)
+            {
+                await cluster.DisposeAsync();
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+    }
+
+    /// <summary>Rebuilds the situational pictures from every event with the service's own store configuration.</summary>
+    private static async Task<(double Rate, double RawRate)> RebuildAsync(string connectionString, string schema, RawBaselines raw)
+    {
+        using var store = DocumentStore.For(o => Storage.ConfigureMarten(o, connectionString, schema));
+        var events = await CountEventsAsync(store);
+        using var daemon = await store.BuildProjectionDaemonAsync();
+        var stopwatch = Stopwatch.StartNew();
+        await daemon.RebuildProjectionAsync<FamilyPicture>(TimeSpan.FromMinutes(10), CancellationToken.None);
+        var rate = events / stopwatch.Elapsed.TotalSeconds;
+        stopwatch.Restart();
+        var read = await raw.ReadAndDeserialiseAllEventsAsync();
+        return (rate, read / stopwatch.Elapsed.TotalSeconds);
+    }
+
+    private static async Task<long> CountEventsAsync(IDocumentStore store)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+#pragma warning disable CA2100
+        command.CommandText = $"select count(*) from {store.Options.DatabaseSchemaName}.mt_events";
+#pragma warning restore CA2100
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<bool> Succeeded(Task<HttpResponseMessage> request)
+    {
+        try
+        {
+            using var response = await request;
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private static BenchResult Compare(string metric, double value, string unit, double baseline) =>
+        new(metric, Math.Round(value, 2), unit, Math.Round(baseline, 2), baseline == 0 ? null : Math.Round(value / baseline, 3));
+}
+
+public static class Report
+{
+    public static void Print(IReadOnlyList<BenchResult> results, BenchOptions options, TextWriter output)
+    {
+        output.WriteLine();
+        output.WriteLine($"Coordination benchmark{(options.Quick ? " (--quick: proves the program works; do not judge speed by it)" : "")}");
+        output.WriteLine($"{Environment.ProcessorCount} cores, {options.Families} families, concurrency {options.Concurrency}, {options.Seconds} s per phase");
+        output.WriteLine($"{"metric",-26}{"value",14} {"unit",-12}{"baseline",14}{"ratio",9}");
+        foreach (var r in results)
+        {
+            output.WriteLine($"{r.Metric,-26}{r.Value,14:0.##} {r.Unit,-12}{(r.BaselineValue is { } b ? b.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) : "—"),14}{(r.Ratio is { } q ? q.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "—"),9}");
+        }
+        output.WriteLine("Not measured yet: agenda-lag-p99 (team agenda: issue 7), time-travel-p99 (asOf: issue 6), school-intake-rate (issue 8).");
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Coordination.Hosting;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Coordination.Benchmarks;
+
+/// <summary>What PostgreSQL itself does on this machine, in this run, for the same work: the denominators.</summary>
+public sealed class RawBaselines(NpgsqlDataSource dataSource, string schema)
+{
+    private string Raw => schema + "_raw";
+
+    public async Task PrepareAsync(IEnumerable<Guid> streamIds)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+#pragma warning disable CA2100 // schema names are ours
+        await using (var create = new NpgsqlCommand($"""
+            create schema if not exists {Raw};
+            create table if not exists {Raw}.stream (id uuid primary key, version int not null);
+            create table if not exists {Raw}.event (seq bigserial primary key, stream_id uuid not null, version int not null,
+                type text not null, data jsonb not null, recorded_at timestamptz not null default now(), unique (stream_id, version));
+            """, connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+        await using var insert = new NpgsqlCommand($"insert into {Raw}.stream (id, version) select unnest(@ids), 0 on conflict do nothing", connection);
+#pragma warning restore CA2100
+        insert.Parameters.AddWithValue("ids", streamIds.ToArray());
+        await insert.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>One transaction that bumps a version row and inserts one event row with the JSON: an append, by hand.</summary>
+    public async Task<bool> AppendAsync(Guid streamId, string json)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+#pragma warning disable CA2100
+        await using var bump = new NpgsqlCommand($"update {Raw}.stream set version = version + 1 where id = @id returning version", connection, transaction);
+        bump.Parameters.AddWithValue("id", streamId);
+        var version = (int)(await bump.ExecuteScalarAsync())!;
+        await using var insert = new NpgsqlCommand($"insert into {Raw}.event (stream_id, version, type, data) values (@id, @v, 'contribution_recorded', @data)",
+            connection, transaction);
+#pragma warning restore CA2100
+        insert.Parameters.AddWithValue("id", streamId);
+        insert.Parameters.AddWithValue("v", version);
+        insert.Parameters.Add(new NpgsqlParameter("data", NpgsqlDbType.Jsonb) { Value = json });
+        await insert.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+        return true;
+    }
+
+    /// <summary>Select one JSONB row by primary key: the picture document itself, read by hand.</summary>
+    public async Task<bool> ReadPictureAsync(string tenant, Guid familyId)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+#pragma warning disable CA2100
+        await using var select = new NpgsqlCommand($"select data from {schema}.mt_doc_familypicture where tenant_id = @t and id = @id", connection);
+#pragma warning restore CA2100
+        select.Parameters.AddWithValue("t", tenant);
+        select.Parameters.AddWithValue("id", familyId);
+        return await select.ExecuteScalarAsync() is string;
+    }
+
+    /// <summary>SELECT every event row in order and deserialise it into its .NET type: a rebuild's reading, by hand.</summary>
+    public async Task<int> ReadAndDeserialiseAllEventsAsync()
+    {
+        var options = new JsonSerializerOptions();
+        Json.ConfigureStorage(options);
+        var types = new Dictionary<string, Type?>();
+        await using var connection = await dataSource.OpenConnectionAsync();
+#pragma warning disable CA2100
+        await using var select = new NpgsqlCommand($"select data, mt_dotnet_type from {schema}.mt_events order by seq_id", connection);
+#pragma warning restore CA2100
+        await using var reader = await select.ExecuteReaderAsync();
+        var count = 0;
+        while (await reader.ReadAsync())
+        {
+            var typeName = reader.IsDBNull(1) ? "" : reader.GetString(1);
+            if (!types.TryGetValue(typeName, out var type))
+            {
+                type = types[typeName] = Type.GetType(typeName);
+            }
+            if (type is not null && JsonSerializer.Deserialize(reader.GetString(0), type, options) is not null)
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+}

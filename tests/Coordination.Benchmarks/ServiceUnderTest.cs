@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Coordination.Hosting;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Coordination.Benchmarks;
+
+/// <summary>
+/// The real service in its own process (Production settings, Kestrel on loopback), so that HTTP, authentication and
+/// serialisation are all in the figures and its memory can be read on its own.
+/// </summary>
+public sealed class ServiceUnderTest : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly TokenSigning _signing;
+
+    private ServiceUnderTest(Process process, Uri address, TokenSigning signing)
+    {
+        _process = process;
+        Address = address;
+        _signing = signing;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<ServiceUnderTest> StartAsync(string connectionString, string schema)
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var port = FreePort();
+        var dll = Path.Combine(AppContext.BaseDirectory, "Coordination.dll");
+        var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["ConnectionStrings__Coordination"] = connectionString;
+        info.Environment["Storage__Schema"] = schema;
+        info.Environment["Auth__SigningKey"] = Convert.ToBase64String(key);
+        info.Environment["Wolverine__Solo"] = "true";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the service.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var service = new ServiceUnderTest(process, new Uri($"http://127.0.0.1:{port}"),
+            new TokenSigning("coordination", "coordination-api", new SymmetricSecurityKey(key)));
+        using var probe = new HttpClient { BaseAddress = service.Address, Timeout = TimeSpan.FromSeconds(5) };
+        for (var until = DateTime.UtcNow.AddMinutes(2); DateTime.UtcNow < until && !process.HasExited;)
+        {
+            try
+            {
+                if (await probe.GetStringAsync("/health/ready") == "Healthy")
+                {
+                    return service;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(250);
+        }
+        await service.DisposeAsync();
+        throw new InvalidOperationException("The service did not become ready.");
+    }
+
+    /// <summary>A client acting as one professional, sharing one connection pool per client.</summary>
+    public HttpClient ClientFor(string sub, string agency, string role, string org = Seeding.Org)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        {
+            BaseAddress = Address,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            _signing.Issue(sub, sub, org, agency, [role], TimeSpan.FromHours(4), DateTimeOffset.UtcNow));
+        return client;
+    }
+
+    /// <summary>The service process's peak resident memory (VmHWM), in MiB.</summary>
+    public double PeakMemoryMiB()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var kib = line is null ? _process.PeakWorkingSet64 / 1024.0
+            : double.Parse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture);
+        return kib / 1024.0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
