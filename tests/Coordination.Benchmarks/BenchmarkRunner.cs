@@ -35,7 +35,7 @@ public static class BenchmarkRunner
                 await cluster.EnsureDatabaseAsync("coordination_bench");
                 connectionString = cluster.ConnectionString("coordination_bench");
             }
-            var csb = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 200 };
+            var csb = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 80 };
             await using var dataSource = NpgsqlDataSource.Create(csb.ConnectionString);
 
             output.WriteLine($"Starting the service (schema {schema}) ...");

@@ -54,8 +54,10 @@ public static class Load
     /// Open loop at a fixed rate: operations start on schedule whether or not earlier ones finished, and latency counts
     /// from the scheduled start, so a stall shows up in the percentiles instead of slowing the load (no coordinated omission).
     /// </summary>
-    public static async Task<Measurement> FixedRateAsync(double perSecond, TimeSpan duration, Func<int, Task<bool>> operation)
+    public static async Task<Measurement> FixedRateAsync(double perSecond, TimeSpan duration, Func<int, Task<bool>> operation,
+        int maxInFlight = 64)
     {
+        using var inFlight = new SemaphoreSlim(maxInFlight);
         var count = (int)(perSecond * duration.TotalSeconds);
         var latencies = new double[count];
         var ok = new bool[count];
@@ -72,7 +74,16 @@ public static class Load
             var index = i;
             tasks.Add(Task.Run(async () =>
             {
-                ok[index] = await operation(index);
+                // Waiting for a free slot is part of the latency: it is measured from the scheduled start.
+                await inFlight.WaitAsync();
+                try
+                {
+                    ok[index] = await operation(index);
+                }
+                finally
+                {
+                    inFlight.Release();
+                }
                 latencies[index] = (stopwatch.Elapsed - due).TotalMilliseconds;
             }));
         }

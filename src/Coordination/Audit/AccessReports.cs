@@ -1,6 +1,6 @@
 using Coordination.Hosting;
 using Coordination.Identity;
-using Coordination.SituationalPicture;
+using Coordination.Families;
 using Coordination.Validation;
 using FluentValidation;
 using Marten;
@@ -27,8 +27,7 @@ public static class AccessReportsEndpoint
             return Problems.Result(Problems.Forbidden("Access reports are prepared by auditors."));
         }
         await using var session = store.QuerySession(caller.Organisation);
-        var familyIds = (await session.Query<FamilyPicture>().Where(p => p.PersonIds.Contains(request.PersonId!)).Select(p => p.Id)
-            .ToListAsync(ct)).ToArray();
+        var familyIds = (await session.FamiliesHoldingAsync(request.PersonId!, ct)).ToArray();
         var entries = familyIds.Length == 0
             ? []
             : await AccessLogQueries.ReadAsync(store, caller.Organisation,

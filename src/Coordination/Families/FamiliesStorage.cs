@@ -7,6 +7,7 @@ public static class FamiliesStorage
     public static void ConfigureFamilies(this StoreOptions opts)
     {
         opts.Projections.Snapshot<Family>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
+        opts.ConfigureFamilyMembers();
         // Every fact of a family stream, registered up front so a stream written by an older or newer process still loads.
         foreach (var type in typeof(IFamilyEvent).Assembly.GetTypes()
                      .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IFamilyEvent).IsAssignableFrom(t)))

@@ -1,5 +1,4 @@
 using Coordination.Audit;
-using Coordination.SituationalPicture;
 using Coordination.Validation;
 using Coordination.Writing;
 using FluentValidation;
@@ -34,10 +33,7 @@ public static class SearchFamiliesEndpoint
             return Hosting.Problems.Result(invalid);
         }
         await using var session = store.QuerySession(caller.Organisation);
-        var ids = await session.Query<FamilyPicture>()
-            .Where(p => p.PersonIds.Contains(search.PersonId!))
-            .Select(p => p.Id)
-            .ToListAsync(ct);
+        var ids = await session.FamiliesHoldingAsync(search.PersonId!, ct);
 
         // The search is a use of client data (ATL 10 §): one entry per family it found, or one saying it found none.
         var entries = ids.Count == 0

@@ -30,6 +30,14 @@ public static class Storage
             csb.Options = "-c lock_timeout=10000";
         }
         csb.ApplicationName ??= "coordination";
+        // Prepare the statements Marten repeats on every write (measured: parse and bind were a third of a write's SQL time).
+        // Preparation survives only if the pool does not DISCARD ALL on every return; our sessions set no session state.
+        if (csb.MaxAutoPrepare == 0)
+        {
+            csb.MaxAutoPrepare = 100;
+            csb.AutoPrepareMinUsages = 2;
+            csb.NoResetOnClose = true;
+        }
 
         opts.Connection(csb.ConnectionString);
         opts.DatabaseSchemaName = schema;

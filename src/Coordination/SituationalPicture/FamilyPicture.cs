@@ -19,8 +19,6 @@ public sealed class FamilyPicture
     public List<PictureMember> Guardians { get; set; } = [];
     public string? Municipality { get; set; }
     public List<string> Languages { get; set; } = [];
-    /// <summary>Every identity code in the family, for search-before-create (GIN-indexed).</summary>
-    public List<string> PersonIds { get; set; } = [];
     public List<Involvement> Professionals { get; set; } = [];
     public Relationships Relationships { get; set; } = new();
     public List<PictureConcern> Concerns { get; set; } = [];
@@ -137,6 +135,5 @@ public static class SituationalPictureStorage
     public static void ConfigureSituationalPicture(this StoreOptions opts)
     {
         opts.Projections.Add<FamilyPictureProjection>(JasperFx.Events.Projections.ProjectionLifecycle.Inline);
-        opts.Schema.For<FamilyPicture>().GinIndexJsonData();
     }
 }

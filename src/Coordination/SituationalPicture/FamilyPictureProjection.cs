@@ -22,7 +22,6 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
             Guardians = d.Guardians.Select(Member).ToList(),
             Municipality = d.Municipality,
             Languages = d.Languages.ToList(),
-            PersonIds = d.Children.Concat(d.Guardians).Select(m => m.PersonId).OfType<string>().ToList(),
             RegisteredAt = d.OccurredAt,
         };
         picture.Involve(d.By, "registered-family", d.OccurredAt);
@@ -33,10 +32,6 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
     public static void Apply(IEvent<ChildAddedToFamily> e, FamilyPicture p)
     {
         p.Children.Add(Member(e.Data.Child));
-        if (e.Data.Child.PersonId is { } code)
-        {
-            p.PersonIds.Add(code);
-        }
         p.Record(e, "Child added to the family");
     }
 
