@@ -1,10 +1,17 @@
-using Coordination.Benchmarks;
+namespace Coordination.Benchmarks;
 
-var options = BenchOptions.Parse(args);
-if (options is null)
+/// <summary>The command line. (Not top-level statements: the tests reference both this and the service's Program.)</summary>
+public static class BenchmarkProgram
 {
-    Console.Error.WriteLine(BenchOptions.Usage);
-    return 2;
+    public static async Task<int> Main(string[] args)
+    {
+        var options = BenchOptions.Parse(args);
+        if (options is null)
+        {
+            await Console.Error.WriteLineAsync(BenchOptions.Usage);
+            return 2;
+        }
+        var results = await BenchmarkRunner.RunAsync(options, Console.Out);
+        return results.Count > 0 ? 0 : 1;
+    }
 }
-var results = await BenchmarkRunner.RunAsync(options, Console.Out);
-return results.Count > 0 ? 0 : 1;

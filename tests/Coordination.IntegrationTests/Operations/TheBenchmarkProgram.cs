@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Coordination.Benchmarks;
+using Coordination.IntegrationTests.Infrastructure;
+
+namespace Coordination.IntegrationTests.Operations;
+
+/// <summary>
+/// CI proves the benchmark program still works (its --quick mode, on the suite's PostgreSQL). It judges no speed: the
+/// figures only have to exist, be finite and come with their baselines.
+/// </summary>
+public sealed class TheBenchmarkProgram
+{
+    private static readonly string[] Measured =
+        ["command-throughput", "command-p99", "picture-read-throughput", "picture-read-p99", "rebuild-rate", "peak-memory"];
+
+    [Fact]
+    public async Task the_quick_mode_measures_every_figure_beside_its_baseline_and_writes_the_json()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"coordination-bench-{Guid.NewGuid():N}.json");
+        var options = BenchOptions.Parse(["--quick", "--json", file])! with { ConnectionString = await PostgresServer.ConnectionString };
+        using var output = new StringWriter();
+
+        var results = await BenchmarkRunner.RunAsync(options, output);
+
+        var json = JsonDocument.Parse(await File.ReadAllTextAsync(file)).RootElement;
+        File.Delete(file);
+        Assert.Equal(results.Count, json.GetArrayLength());
+        foreach (var metric in Measured)
+        {
+            var row = json.EnumerateArray().Single(r => r.GetProperty("metric").GetString() == metric);
+            Assert.True(row.GetProperty("value").GetDouble() > 0, $"{metric} has no value");
+            Assert.False(string.IsNullOrEmpty(row.GetProperty("unit").GetString()));
+            if (metric != "peak-memory")
+            {
+                Assert.True(row.GetProperty("baselineValue").GetDouble() > 0, $"{metric} has no baseline");
+                Assert.True(row.GetProperty("ratio").GetDouble() > 0, $"{metric} has no ratio");
+            }
+        }
+        Assert.Equal(0, results.Single(r => r.Metric == "command-failures").Value);
+        Assert.Contains("command-throughput", output.ToString(), StringComparison.Ordinal);
+    }
+}
