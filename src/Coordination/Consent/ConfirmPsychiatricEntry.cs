@@ -15,7 +15,7 @@ namespace Coordination.Consent;
 
 public sealed record ConfirmPsychiatricEntry(string? Purpose, string? Justification);
 
-public sealed record ConfirmedEntryResponse(long Version, PictureContribution Contribution, string SharedUnder);
+public sealed record ConfirmedEntryResponse(long Version, ContributionView Contribution, string SharedUnder);
 
 public static class ConfirmPsychiatricEntryEndpoint
 {
@@ -30,11 +30,13 @@ public static class ConfirmPsychiatricEntryEndpoint
     {
         await using var query = store.QuerySession(writes.Caller.Organisation);
         var picture = await query.LoadAsync<FamilyPicture>(familyId, ct);
-        var entry = picture?.Assessments.SelectMany(a => a.Contributions).FirstOrDefault(c => c.ContributionId == contributionId);
+        var metadata = picture?.Assessments.SelectMany(a => a.Contributions).FirstOrDefault(c => c.ContributionId == contributionId);
+        var content = metadata is null ? null : await query.LoadAsync<ContributionContent>(contributionId, ct);
+        var entry = metadata is null || content is null ? null : ContributionView.Of(metadata, content);
         return await writes.AppendAsync(familyId, family => Decide(family, contributionId, entry, command, writes.Caller, writes.Now));
     }
 
-    public static Decision Decide(Family family, Guid contributionId, PictureContribution? entry, ConfirmPsychiatricEntry command,
+    public static Decision Decide(Family family, Guid contributionId, ContributionView? entry, ConfirmPsychiatricEntry command,
         Professional caller, DateTimeOffset now)
     {
         if (family.FindContribution(contributionId) is not var (assessment, contribution) || entry is null)

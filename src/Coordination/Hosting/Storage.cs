@@ -55,6 +55,8 @@ public static class Storage
         opts.Events.MetadataConfig.HeadersEnabled = true;
         opts.Events.MetadataConfig.UserNameEnabled = true;
         opts.Events.TimeProvider = TimeProvider.System;
+        // Single-stream rebuilds stream by stream instead of replaying the whole event log through every projection.
+        opts.Events.UseOptimizedProjectionRebuilds = true;
 
         opts.ConfigureWriting();
         opts.ConfigureFamilies();

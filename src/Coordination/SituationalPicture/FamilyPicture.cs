@@ -3,6 +3,7 @@ using Coordination.Assessment;
 using Coordination.Concerns;
 using Coordination.Deadlines;
 using Coordination.Identity;
+using JasperFx.Events;
 using Marten;
 
 namespace Coordination.SituationalPicture;
@@ -81,15 +82,16 @@ public sealed class PictureInvitation
     public List<Guid> AnsweredBy { get; set; } = [];
 }
 
+/// <summary>
+/// What the picture keeps of a contribution: who, what kind, on what basis, what superseded it, who confirmed it. The
+/// text lives in <see cref="ContributionContent"/>, written once, so that a write does not rewrite every case note.
+/// </summary>
 public sealed class PictureContribution
 {
     public Guid ContributionId { get; set; }
     public Guid? InvitationId { get; set; }
     public Agency Agency { get; set; }
     public Actor Author { get; set; } = null!;
-    public List<Guid> ChildIds { get; set; } = [];
-    public string Summary { get; set; } = "";
-    public string? Observations { get; set; }
     public ContributionCategory Category { get; set; }
     public LegalBasis LegalBasis { get; set; }
     public Guid? Supersedes { get; set; }
@@ -98,6 +100,27 @@ public sealed class PictureContribution
     public List<string> ConfirmedBy { get; set; } = [];
     public DateTimeOffset OccurredAt { get; set; }
     public DateTimeOffset RecordedAt { get; set; }
+}
+
+/// <summary>The content of one contribution: immutable once recorded (a correction is another contribution).</summary>
+public sealed class ContributionContent
+{
+    public Guid Id { get; set; }
+    public Guid FamilyId { get; set; }
+    public List<Guid> ChildIds { get; set; } = [];
+    public string Summary { get; set; } = "";
+    public string? Observations { get; set; }
+}
+
+public sealed partial class ContributionContentProjection : Marten.Events.Projections.EventProjection
+{
+    public ContributionContentProjection() => Name = "ContributionContents";
+
+    public static ContributionContent Create(IEvent<ContributionRecorded> e) => new()
+    {
+        Id = e.Data.ContributionId, FamilyId = e.StreamId, ChildIds = [.. e.Data.ChildIds], Summary = e.Data.Summary,
+        Observations = e.Data.Observations,
+    };
 }
 
 public sealed record PictureHearing(Guid HearingId, Guid ChildId, DateTimeOffset HeardAt, HearingMethod? Method, string? Views,
@@ -135,5 +158,6 @@ public static class SituationalPictureStorage
     public static void ConfigureSituationalPicture(this StoreOptions opts)
     {
         opts.Projections.Add<FamilyPictureProjection>(JasperFx.Events.Projections.ProjectionLifecycle.Inline);
+        opts.Projections.Add<ContributionContentProjection>(JasperFx.Events.Projections.ProjectionLifecycle.Inline);
     }
 }

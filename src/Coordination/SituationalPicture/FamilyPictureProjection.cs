@@ -106,7 +106,7 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
         a.Contributions.Add(new PictureContribution
         {
             ContributionId = d.ContributionId, InvitationId = d.InvitationId, Agency = d.Agency, Author = d.By,
-            ChildIds = [.. d.ChildIds], Summary = d.Summary, Observations = d.Observations, Category = d.Category,
+            Category = d.Category,
             LegalBasis = d.LegalBasis, Supersedes = d.Supersedes, OccurredAt = d.OccurredAt, RecordedAt = e.Timestamp,
         });
         if (d.Supersedes is { } earlier && a.Contributions.Find(c => c.ContributionId == earlier) is { } superseded)

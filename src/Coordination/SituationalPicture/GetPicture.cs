@@ -28,10 +28,15 @@ public static class GetPictureEndpoint
             return Problems.Result(Problems.NotFound());
         }
 
-        var (view, disclosed) = PictureViews.For(caller, picture, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var readable = PictureViews.Readable(caller, picture, now);
+        var contents = readable.Count == 0
+            ? new Dictionary<Guid, ContributionContent>()
+            : (await session.LoadManyAsync<ContributionContent>(ct, readable)).ToDictionary(c => c.Id);
+        var (view, disclosed) = PictureViews.For(caller, picture, now, contents);
         var entries = new List<AccessLogEntry> { AccessLogEntry.Use(caller, familyId, "situational-picture", purpose!) };
         entries.AddRange(disclosed.Select(d => AccessLogEntry.Disclosed(caller, familyId, $"contribution:{d.Contribution.ContributionId}",
-            d.Contribution.Agency, d.SharedUnder!, purpose!)));
+            d.Contribution.Agency, d.SharedUnder, purpose!)));
         if (await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)
         {
             return failed;

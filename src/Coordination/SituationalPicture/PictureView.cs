@@ -39,8 +39,29 @@ public sealed record AssessmentView(
 /// <summary>A contribution this viewer may not read: only that it exists, whose it is and when it was recorded.</summary>
 public sealed record WithheldContribution(Guid ContributionId, Agency Agency, DateTimeOffset RecordedAt, bool Withheld, string Reason);
 
-/// <summary>A contribution as shown to a viewer: the record, and the basis it was shown on when not the viewer's own.</summary>
-public sealed record SharedContribution(PictureContribution Contribution, string? SharedUnder);
+/// <summary>A contribution the viewer may read, with its content.</summary>
+public sealed record ContributionView(
+    Guid ContributionId,
+    Guid? InvitationId,
+    Agency Agency,
+    Actor Author,
+    IReadOnlyList<Guid> ChildIds,
+    string Summary,
+    string? Observations,
+    Assessment.ContributionCategory Category,
+    Assessment.LegalBasis LegalBasis,
+    Guid? Supersedes,
+    Guid? SupersededBy,
+    DateTimeOffset OccurredAt,
+    DateTimeOffset RecordedAt)
+{
+    public static ContributionView Of(PictureContribution c, ContributionContent content) => new(c.ContributionId, c.InvitationId,
+        c.Agency, c.Author, content.ChildIds, content.Summary, content.Observations, c.Category, c.LegalBasis, c.Supersedes,
+        c.SupersededBy, c.OccurredAt, c.RecordedAt);
+}
+
+/// <summary>A contribution shown to a viewer of another agency, and the basis it was shown on (for the disclosure log).</summary>
+public sealed record SharedContribution(PictureContribution Contribution, string SharedUnder);
 
 public sealed record DeadlineView(string Kind, Guid SubjectId, DateOnly DueDate, DeadlineState State, DateOnly? MetOn, string? ResponsibleId);
 
@@ -52,13 +73,23 @@ public static class PictureViews
 {
     public const int TimelineLength = 30;
 
-    public static ViewerPicture For(Professional viewer, FamilyPicture p, DateTimeOffset now)
+    /// <summary>The contributions whose content this viewer may read now: the only ones whose text is loaded.</summary>
+    public static IReadOnlyList<Guid> Readable(Professional viewer, FamilyPicture p, DateTimeOffset now)
+    {
+        var consents = ConsentsInForce(p, now).Select(c => c.AsConsentInForce()).ToList();
+        return p.Assessments.SelectMany(a => a.Contributions)
+            .Where(c => Decide(viewer, c, consents) is Disclosure.OwnRecord or Disclosure.Shown)
+            .Select(c => c.ContributionId).ToList();
+    }
+
+    public static ViewerPicture For(Professional viewer, FamilyPicture p, DateTimeOffset now,
+        IReadOnlyDictionary<Guid, ContributionContent> contents)
     {
         var today = FinnishCalendar.HelsinkiDate(now);
-        var consentsInForce = p.Consents.Where(c => c.InForceOn(now)).ToList();
+        var consentsInForce = ConsentsInForce(p, now);
         var consents = consentsInForce.Select(c => c.AsConsentInForce()).ToList();
         var disclosed = new List<SharedContribution>();
-        var assessments = p.Assessments.Select(a => View(viewer, a, consents, disclosed)).ToList();
+        var assessments = p.Assessments.Select(a => View(viewer, a, consents, contents, disclosed)).ToList();
         var view = new PictureView(
             p.Id, p.Version, p.Children, p.Guardians, p.Municipality, p.Languages,
             OpenConcerns: p.Concerns.Where(c => c.Decision is null).ToList(),
@@ -74,24 +105,30 @@ public static class PictureViews
         return new ViewerPicture(view, disclosed);
     }
 
+    private static List<PictureConsent> ConsentsInForce(FamilyPicture p, DateTimeOffset now) => p.Consents.Where(c => c.InForceOn(now)).ToList();
+
+    private static Disclosure Decide(Professional viewer, PictureContribution c, IReadOnlyList<ConsentInForce> consents) =>
+        Sharing.Decide(viewer.Agency, c.Agency, c.Category, c.LegalBasis, consents, c.ConfirmedBy.Contains(viewer.Id));
+
     private static AssessmentView View(Professional viewer, PictureAssessment a, IReadOnlyList<ConsentInForce> consents,
-        List<SharedContribution> disclosed) => new(
+        IReadOnlyDictionary<Guid, ContributionContent> contents, List<SharedContribution> disclosed) => new(
         a.AssessmentId, a.Conclusion is null ? "running" : "concluded", a.StartedAt, a.CompletionDue, a.Lead, a.ConcernIds,
-        a.ChildIds, a.Invitations, a.Contributions.Select(c => Contribution(viewer, c, consents, disclosed)).ToList(), a.Hearings, a.Conclusion);
+        a.ChildIds, a.Invitations, a.Contributions.Select(c => Contribution(viewer, c, consents, contents, disclosed)).ToList(),
+        a.Hearings, a.Conclusion);
 
     private static object Contribution(Professional viewer, PictureContribution c, IReadOnlyList<ConsentInForce> consents,
-        List<SharedContribution> disclosed)
+        IReadOnlyDictionary<Guid, ContributionContent> contents, List<SharedContribution> disclosed)
     {
-        switch (Sharing.Decide(viewer.Agency, c.Agency, c.Category, c.LegalBasis, consents, c.ConfirmedBy.Contains(viewer.Id)))
+        var decision = Decide(viewer, c, consents);
+        if (decision is Disclosure.Withheld withheld)
         {
-            case Disclosure.Shown shown:
-                disclosed.Add(new SharedContribution(c, shown.Basis));
-                return c;
-            case Disclosure.Withheld withheld:
-                return new WithheldContribution(c.ContributionId, c.Agency, c.RecordedAt, true, withheld.Reason);
-            default:
-                return c;
+            return new WithheldContribution(c.ContributionId, c.Agency, c.RecordedAt, true, withheld.Reason);
         }
+        if (decision is Disclosure.Shown shown)
+        {
+            disclosed.Add(new SharedContribution(c, shown.Basis));
+        }
+        return ContributionView.Of(c, contents[c.ContributionId]);
     }
 
     public static DateOnly Today(TimeProvider clock) => FinnishCalendar.HelsinkiDate(clock.GetUtcNow());
