@@ -49,16 +49,35 @@ public sealed class RawBaselines(NpgsqlDataSource dataSource, string schema)
         return true;
     }
 
-    /// <summary>Select one JSONB row by primary key: the picture document itself, read by hand.</summary>
+    /// <summary>
+    /// The same data a picture read returns, by hand: the picture's JSONB row by primary key and the family's contribution
+    /// texts, in one round trip. (Selecting the picture row alone would compare our read with less data than it returns.)
+    /// </summary>
     public async Task<bool> ReadPictureAsync(string tenant, Guid familyId)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(connection);
 #pragma warning disable CA2100
-        await using var select = new NpgsqlCommand($"select data from {schema}.mt_doc_familypicture where tenant_id = @t and id = @id", connection);
+        var picture = new NpgsqlBatchCommand($"select data from {schema}.mt_doc_familypicture where tenant_id = @t and id = @id");
+        var texts = new NpgsqlBatchCommand($"select data from {schema}.mt_doc_contributioncontent where tenant_id = @t and (data ->> 'familyId')::uuid = @id");
 #pragma warning restore CA2100
-        select.Parameters.AddWithValue("t", tenant);
-        select.Parameters.AddWithValue("id", familyId);
-        return await select.ExecuteScalarAsync() is string;
+        foreach (var command in new[] { picture, texts })
+        {
+            command.Parameters.AddWithValue("t", tenant);
+            command.Parameters.AddWithValue("id", familyId);
+            batch.BatchCommands.Add(command);
+        }
+        await using var reader = await batch.ExecuteReaderAsync();
+        var rows = 0;
+        do
+        {
+            while (await reader.ReadAsync())
+            {
+                rows += reader.GetString(0).Length > 0 ? 1 : 0;
+            }
+        }
+        while (await reader.NextResultAsync());
+        return rows > 0;
     }
 
     /// <summary>SELECT every event row in order and deserialise it into its .NET type: a rebuild's reading, by hand.</summary>

@@ -159,5 +159,6 @@ public static class SituationalPictureStorage
     {
         opts.Projections.Add<FamilyPictureProjection>(JasperFx.Events.Projections.ProjectionLifecycle.Inline);
         opts.Projections.Add<ContributionContentProjection>(JasperFx.Events.Projections.ProjectionLifecycle.Inline);
+        opts.Schema.For<ContributionContent>().Index(c => c.FamilyId);
     }
 }

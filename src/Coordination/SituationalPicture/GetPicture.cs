@@ -22,17 +22,20 @@ public static class GetPictureEndpoint
             return Problems.Result(invalid);
         }
         await using var session = store.QuerySession(caller.Organisation);
-        var picture = await session.LoadAsync<FamilyPicture>(familyId, ct);
+        // One round trip: the picture and the family's contribution texts. Only the readable texts reach the view.
+        var batch = session.CreateBatchQuery();
+        var pictureLoad = batch.Load<FamilyPicture>(familyId);
+        var contentsLoad = batch.Query<ContributionContent>().Where(c => c.FamilyId == familyId).ToList();
+        await batch.Execute(ct);
+        var picture = await pictureLoad;
         if (picture is null || !FamilyAccess.HasRelationship(caller, picture.Relationships))
         {
             return Problems.Result(Problems.NotFound());
         }
 
         var now = clock.GetUtcNow();
-        var readable = PictureViews.Readable(caller, picture, now);
-        var contents = readable.Count == 0
-            ? new Dictionary<Guid, ContributionContent>()
-            : (await session.LoadManyAsync<ContributionContent>(ct, readable)).ToDictionary(c => c.Id);
+        var readable = PictureViews.Readable(caller, picture, now).ToHashSet();
+        var contents = (await contentsLoad).Where(c => readable.Contains(c.Id)).ToDictionary(c => c.Id);
         var (view, disclosed) = PictureViews.For(caller, picture, now, contents);
         var entries = new List<AccessLogEntry> { AccessLogEntry.Use(caller, familyId, "situational-picture", purpose!) };
         entries.AddRange(disclosed.Select(d => AccessLogEntry.Disclosed(caller, familyId, $"contribution:{d.Contribution.ContributionId}",
