@@ -84,9 +84,10 @@ public static class BenchmarkRunner
             results.Add(Compare("picture-read-p99", reads.Percentile(99), "ms", rawReads.Percentile(99)));
 
             output.WriteLine("Projection rebuild ...");
-            var (rebuildRate, rebuildAllRate, rawRate) = await RebuildAsync(connectionString, schema, raw);
+            var (rebuildRate, rebuildAllRate, rawRate, startupMs) = await RebuildAsync(connectionString, schema, raw);
             results.Add(Compare("rebuild-rate", rebuildRate, "events/s", rawRate));
             results.Add(Compare("rebuild-all-rate", rebuildAllRate, "events/s", rawRate));
+            results.Add(new BenchResult("rebuild-startup", Math.Round(startupMs, 1), "ms", null, null));
             results.Add(new BenchResult("peak-memory", peakMemory, "MiB", null, null));
 
             Report.Print(results, options, output);
@@ -114,16 +115,23 @@ public static class BenchmarkRunner
 
     /// <summary>
     /// Rebuilds with the service's own store configuration: the situational pictures alone (events read per second), then
-    /// every projection one after another (events of the log per second of the whole rebuild).
+    /// every projection one after another (events of the log per second of the whole rebuild). The daemon's first rebuild
+    /// pays a start-up cost unrelated to the number of events; a small projection takes it first and it is reported apart.
     /// </summary>
-    private static async Task<(double Picture, double All, double Raw)> RebuildAsync(string connectionString, string schema, RawBaselines raw)
+    private static async Task<(double Picture, double All, double Raw, double StartupMs)> RebuildAsync(string connectionString, string schema, RawBaselines raw)
     {
         using var store = DocumentStore.For(o => Storage.ConfigureMarten(o, connectionString, schema));
         var events = await CountEventsAsync(store);
         using var daemon = await store.BuildProjectionDaemonAsync();
+        // The daemon's first rebuild pays a start-up cost (finding the high-water mark, warming up) that has nothing to do
+        // with the number of events; a small projection takes it first, so the figures are the steady rebuild rate.
         var stopwatch = Stopwatch.StartNew();
+        await daemon.RebuildProjectionAsync<Coordination.Families.FamilyMembers>(TimeSpan.FromMinutes(10), CancellationToken.None);
+        var firstRebuild = stopwatch.Elapsed;
+        stopwatch.Restart();
         await daemon.RebuildProjectionAsync<FamilyPicture>(TimeSpan.FromMinutes(10), CancellationToken.None);
         var picture = events / stopwatch.Elapsed.TotalSeconds;
+
         stopwatch.Restart();
         var timeout = TimeSpan.FromMinutes(10);
         await daemon.RebuildProjectionAsync<FamilyPicture>(timeout, CancellationToken.None);
@@ -134,7 +142,7 @@ public static class BenchmarkRunner
         var all = events / stopwatch.Elapsed.TotalSeconds;
         stopwatch.Restart();
         var read = await raw.ReadAndDeserialiseAllEventsAsync();
-        return (picture, all, read / stopwatch.Elapsed.TotalSeconds);
+        return (picture, all, read / stopwatch.Elapsed.TotalSeconds, firstRebuild.TotalMilliseconds);
     }
 
     private static async Task<long> CountEventsAsync(IDocumentStore store)

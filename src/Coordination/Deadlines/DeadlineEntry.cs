@@ -18,7 +18,11 @@ public sealed class DeadlineEntry
 /// <summary>One document per deadline, stored and updated by its key (the same key the family stream uses).</summary>
 public sealed partial class DeadlineEntryProjection : EventProjection
 {
-    public DeadlineEntryProjection() => Name = "DeadlineEntries";
+    public DeadlineEntryProjection()
+    {
+        Name = "DeadlineEntries";
+        Options.BatchSize = Hosting.ProjectionPaging.RebuildBatchSize;
+    }
 
     public static void Project(IEvent<ConcernRaised> e, IDocumentOperations ops)
     {

@@ -16,6 +16,8 @@ public sealed class FamilyMembers
 
 public sealed partial class FamilyMembersProjection : SingleStreamProjection<FamilyMembers, Guid>
 {
+    public FamilyMembersProjection() => Options.BatchSize = Hosting.ProjectionPaging.RebuildBatchSize;
+
     public static FamilyMembers Create(IEvent<FamilyRegistered> e) => new()
     {
         Id = e.Data.FamilyId,

@@ -114,7 +114,11 @@ public sealed class ContributionContent
 
 public sealed partial class ContributionContentProjection : Marten.Events.Projections.EventProjection
 {
-    public ContributionContentProjection() => Name = "ContributionContents";
+    public ContributionContentProjection()
+    {
+        Name = "ContributionContents";
+        Options.BatchSize = Hosting.ProjectionPaging.RebuildBatchSize;
+    }
 
     public static ContributionContent Create(IEvent<ContributionRecorded> e) => new()
     {

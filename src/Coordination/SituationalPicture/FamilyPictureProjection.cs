@@ -12,6 +12,8 @@ namespace Coordination.SituationalPicture;
 /// <summary>Builds the picture from the family's facts. Times come from the facts and their metadata, never a clock.</summary>
 public sealed partial class FamilyPictureProjection : SingleStreamProjection<FamilyPicture, Guid>
 {
+    public FamilyPictureProjection() => Options.BatchSize = Hosting.ProjectionPaging.RebuildBatchSize;
+
     public static FamilyPicture Create(IEvent<FamilyRegistered> e)
     {
         var d = e.Data;
