@@ -141,7 +141,7 @@ public sealed class EmbeddedPostgresCluster : IAsyncDisposable
             return;
         }
 
-        Port = FreeLoopbackPort();
+        Port = Loopback.FreePort();
         var log = Path.Combine(ClusterDirectory, "server.log");
         var options = string.Create(CultureInfo.InvariantCulture,
             $"-p {Port} -k {ClusterDirectory} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on");
@@ -183,12 +183,6 @@ public sealed class EmbeddedPostgresCluster : IAsyncDisposable
         }
     }
 
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private async Task HandToPostgresUserAsync(string directory, CancellationToken ct)
     {

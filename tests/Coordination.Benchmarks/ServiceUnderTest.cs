@@ -30,7 +30,7 @@ public sealed class ServiceUnderTest : IAsyncDisposable
     public static async Task<ServiceUnderTest> StartAsync(string connectionString, string schema)
     {
         var key = RandomNumberGenerator.GetBytes(32);
-        var port = FreePort();
+        var port = Coordination.EmbeddedPostgres.Loopback.FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "Coordination.dll");
         var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
         {
@@ -113,12 +113,5 @@ public sealed class ServiceUnderTest : IAsyncDisposable
             }
         }
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

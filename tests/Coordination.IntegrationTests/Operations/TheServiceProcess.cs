@@ -57,7 +57,7 @@ public sealed class TheServiceProcess : IDisposable
 
         public static async Task<ServiceProcess> StartAsync(string dataDirectory)
         {
-            var port = FreePort();
+            var port = Coordination.EmbeddedPostgres.Loopback.FreePort();
             var info = new ProcessStartInfo("dotnet", [typeof(Program).Assembly.Location, "--urls", $"http://127.0.0.1:{port}"])
             {
                 RedirectStandardOutput = true,
@@ -123,13 +123,6 @@ public sealed class TheServiceProcess : IDisposable
                 _process.Kill(entireProcessTree: true);
             }
             _process.Dispose();
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
 }
