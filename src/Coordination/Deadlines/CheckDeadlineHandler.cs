@@ -30,8 +30,8 @@ public static class CheckDeadlineHandler
             return null;
         }
 
-        stream.AppendOne(new DeadlineMissed(deadline.Key, deadline.Kind, deadline.DueDate, deadline.ResponsibleId,
-            Actor.Service(session.TenantId), now));
+        await Audit.HashChain.AppendSealedAsync(session, stream,
+            [new DeadlineMissed(deadline.Key, deadline.Kind, deadline.DueDate, deadline.ResponsibleId, Actor.Service(session.TenantId), now)], ct);
         return new DeadlineReminder(message.FamilyId, deadline.Key, deadline.Kind, deadline.DueDate, deadline.ResponsibleId);
     }
 }

@@ -135,6 +135,7 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
         var d = e.Data;
         p.Assessment(d.AssessmentId).Conclusion = new ConclusionRecord(d.Outcome, d.Summary, d.ClientOpinion, d.NamedWorkerNeeded,
             d.ResponsibleSocialWorkerId, d.OccurredAt, d.By);
+        p.ResponsibleSocialWorkerId = d.ResponsibleSocialWorkerId ?? p.ResponsibleSocialWorkerId;
         p.Meet(DeadlineKind.AssessmentCompletion, d.AssessmentId, d.OccurredAt);
         p.Record(e, $"Assessment concluded: {Kebab.Name(d.Outcome)}");
     }

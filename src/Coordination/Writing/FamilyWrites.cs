@@ -131,7 +131,7 @@ public sealed class FamilyWrites(
             case Decision.Refused r:
                 return (0, r.Problem);
             case Decision.Accepted a:
-                session.Events.StartStream<Family>(familyId, a.Events);
+                session.Events.StartStream<Family>(familyId, HashChain.Seal(session, familyId, 0, HashChain.Genesis, a.Events));
                 return (a.Events.Count, a);
             default:
                 throw new UnreachableException();
@@ -168,7 +168,7 @@ public sealed class FamilyWrites(
             case Decision.Refused r:
                 return (0, r.Problem);
             case Decision.Accepted a:
-                stream.AppendMany(a.Events);
+                await HashChain.AppendSealedAsync(session, stream, a.Events, Context.RequestAborted);
                 return (current + a.Events.Count, a);
             default:
                 throw new UnreachableException();

@@ -1,0 +1,23 @@
+using Coordination.Hosting;
+using Coordination.Identity;
+using Coordination.SituationalPicture;
+using Marten;
+
+namespace Coordination.Audit;
+
+/// <summary>Who may replay and verify one family's record: auditors of its organisation and its responsible social worker.</summary>
+public static class FamilyAudit
+{
+    public static async Task<(FamilyPicture? Picture, IResult? Refused)> AuthoriseAsync(IQuerySession session, Professional caller,
+        Guid familyId, CancellationToken ct)
+    {
+        var picture = await session.LoadAsync<FamilyPicture>(familyId, ct);
+        var responsible = picture?.ResponsibleSocialWorkerId == caller.Id && caller.Agency == Agency.SocialWork;
+        if (picture is null || !(AccessLogQueries.IsAuditor(caller) || responsible))
+        {
+            // Nobody else learns that the family exists (ATL 9 §).
+            return (null, Problems.Result(Problems.NotFound()));
+        }
+        return (picture, null);
+    }
+}
