@@ -37,6 +37,11 @@ public static class Sharing
         {
             return new Disclosure.OwnRecord();
         }
+        if (viewer == Agency.Audit)
+        {
+            // Auditors reach contributions only through the audit routes (a replayed picture), and every look is logged.
+            return new Disclosure.Shown("audit");
+        }
         var allowedBy = ProvisionFor(viewer, owner, basis) ?? ConsentFor(viewer, category, consents);
         if (allowedBy is null)
         {

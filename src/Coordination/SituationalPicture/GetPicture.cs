@@ -12,8 +12,8 @@ public static class GetPictureEndpoint
     /// <summary>The family's situational picture as this caller may see it; every read is use-logged, every cross-agency view disclosure-logged.</summary>
     [WolverineGet("/api/families/{familyId}/picture", OperationId = "getPicture")]
     [Tags("Situational picture")]
-    public static async Task<IResult> Get(Guid familyId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
-        CancellationToken ct)
+    public static async Task<IResult> Get(Guid familyId, string? asOf, string? knownAt, IDocumentStore store, AccessLog log,
+        HttpContext context, TimeProvider clock, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
         var (purpose, invalid) = AccessPurpose.Read(context);
@@ -22,6 +22,10 @@ public static class GetPictureEndpoint
             return Problems.Result(invalid);
         }
         await using var session = store.QuerySession(caller.Organisation);
+        if (asOf is not null || knownAt is not null)
+        {
+            return await ReplayAsync(familyId, asOf, knownAt, session, log, context, caller, purpose!, clock, ct);
+        }
         // One round trip: the picture and the family's contribution texts. Only the readable texts reach the view.
         var batch = session.CreateBatchQuery();
         var pictureLoad = batch.Load<FamilyPicture>(familyId);
@@ -47,5 +51,67 @@ public static class GetPictureEndpoint
 
         context.Response.Headers.ETag = $"\"{picture.Version}\"";
         return Results.Ok(view);
+    }
+
+    /// <summary>
+    /// The picture as the facts stood at <c>asOf</c>, counting only what had been recorded by <c>knownAt</c>; deadlines in
+    /// the states they held at that moment. Auditors and the family's responsible social worker only.
+    /// </summary>
+    private static async Task<IResult> ReplayAsync(Guid familyId, string? asOfText, string? knownAtText, IQuerySession session,
+        AccessLog log, HttpContext context, Professional caller, string purpose, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var asOf = Moment(asOfText, "asOf", errors);
+        var knownAt = Moment(knownAtText, "knownAt", errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Result(Problems.Invalid(errors));
+        }
+        var (_, refused) = await FamilyAudit.AuthoriseAsync(session, caller, familyId, ct);
+        if (refused is not null)
+        {
+            // A professional who may see today's picture but not replay it is told so; anyone else learns nothing.
+            var picture = await session.LoadAsync<FamilyPicture>(familyId, ct);
+            return picture is not null && FamilyAccess.HasRelationship(caller, picture.Relationships)
+                ? Problems.Result(Problems.Forbidden("Only auditors and the family's responsible social worker replay its picture."))
+                : refused;
+        }
+
+        var events = await session.Events.FetchStreamAsync(familyId, token: ct);
+        var replayed = PictureReplay.Fold(events, asOf, knownAt);
+        if (replayed is null)
+        {
+            return Problems.Result(Problems.Create(StatusCodes.Status404NotFound, "not-yet-registered", "Not registered then",
+                "The family had not been registered by that moment."));
+        }
+        var moment = new[] { asOf, knownAt }.Where(m => m is not null).Min() ?? clock.GetUtcNow();
+        var readable = PictureViews.Readable(caller, replayed, moment).ToHashSet();
+        var contents = readable.Count == 0
+            ? new Dictionary<Guid, ContributionContent>()
+            : (await session.LoadManyAsync<ContributionContent>(ct, readable)).ToDictionary(c => c.Id);
+        var (view, disclosed) = PictureViews.For(caller, replayed, moment, contents);
+        var entries = new List<AccessLogEntry> { AccessLogEntry.Use(caller, familyId, "situational-picture-replay", purpose) };
+        entries.AddRange(disclosed.Select(d => AccessLogEntry.Disclosed(caller, familyId, $"contribution:{d.Contribution.ContributionId}",
+            d.Contribution.Agency, d.SharedUnder, purpose)));
+        if (await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)
+        {
+            return failed;
+        }
+        return Results.Ok(view);
+    }
+
+    private static DateTimeOffset? Moment(string? text, string field, Dictionary<string, string[]> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+        if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var moment))
+        {
+            return moment;
+        }
+        errors[field] = ["Use an ISO 8601 time with offset, e.g. 2026-05-05T12:00:00+03:00."];
+        return null;
     }
 }

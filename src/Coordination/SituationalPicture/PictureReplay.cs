@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Coordination.Families;
+using JasperFx.Events;
+
+namespace Coordination.SituationalPicture;
+
+/// <summary>
+/// The picture as the facts stood: only facts that had happened by <c>asOf</c> (their <c>occurredAt</c>) and had been
+/// recorded by <c>knownAt</c> (the store's timestamp), folded in stream order by the projection's own methods.
+/// Registry facts (the family's registration, a child added to it) describe the record, not the case: the family existed
+/// before anyone registered it, so they are filtered by <c>knownAt</c> only.
+/// </summary>
+public static class PictureReplay
+{
+    private static readonly ConcurrentDictionary<Type, MethodInfo?> Appliers = new();
+
+    public static FamilyPicture? Fold(IEnumerable<IEvent> events, DateTimeOffset? asOf, DateTimeOffset? knownAt)
+    {
+        FamilyPicture? picture = null;
+        foreach (var e in events)
+        {
+            var registry = e.Data is FamilyRegistered or ChildAddedToFamily;
+            if (e.Data is not IFamilyEvent fact || (!registry && asOf is { } a && fact.OccurredAt > a) || (knownAt is { } k && e.Timestamp > k))
+            {
+                continue;
+            }
+            if (e is IEvent<FamilyRegistered> registered)
+            {
+                picture = FamilyPictureProjection.Create(registered);
+                continue;
+            }
+            if (picture is null || Applier(e.Data.GetType()) is not { } apply)
+            {
+                continue;
+            }
+            try
+            {
+                apply.Invoke(null, [e, picture]);
+            }
+            catch (TargetInvocationException inner) when (inner.InnerException is InvalidOperationException)
+            {
+                // A fact that refers to one that had not happened by asOf (say, an urgency assessed before its concern's
+                // received time): it is left out of this moment's picture.
+            }
+        }
+        return picture;
+    }
+
+    private static MethodInfo? Applier(Type eventType) => Appliers.GetOrAdd(eventType, t =>
+        typeof(FamilyPictureProjection).GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .FirstOrDefault(m => m.Name == "Apply" && m.GetParameters() is [var first, var second]
+                                 && first.ParameterType == typeof(IEvent<>).MakeGenericType(t) && second.ParameterType == typeof(FamilyPicture)));
+}
