@@ -1,76 +1,55 @@
 using Coordination.Assessment;
 using Coordination.Concerns;
+using Coordination.Families;
 using JasperFx.Events;
 using Marten;
-using Marten.Events.Projections;
+using Marten.Events.Aggregation;
 
 namespace Coordination.Deadlines;
 
-/// <summary>One statutory deadline of one family, for the organisation-wide deadline list. Kept inline with the facts.</summary>
-public sealed class DeadlineEntry
+/// <summary>
+/// One family's statutory deadlines, for the organisation-wide deadline list. An aggregation of the family's own facts,
+/// kept inline: it reads nothing while it is built, so a rebuild reproduces it exactly.
+/// </summary>
+public sealed class FamilyDeadlines
 {
-    /// <summary>The deadline's key, unique in the organisation.</summary>
-    public string Id { get; set; } = "";
-    public Guid FamilyId { get; set; }
-    public Deadline Deadline { get; set; } = new();
+    public Guid Id { get; set; }
+    public List<Deadline> Deadlines { get; set; } = [];
 }
 
-/// <summary>One document per deadline, stored and updated by its key (the same key the family stream uses).</summary>
-public sealed partial class DeadlineEntryProjection : EventProjection
+public sealed partial class FamilyDeadlinesProjection : SingleStreamProjection<FamilyDeadlines, Guid>
 {
-    public DeadlineEntryProjection()
-    {
-        Name = "DeadlineEntries";
-        Options.BatchSize = Hosting.ProjectionPaging.RebuildBatchSize;
-    }
+    public FamilyDeadlinesProjection() => Options.BatchSize = Hosting.ProjectionPaging.RebuildBatchSize;
 
-    public static void Project(IEvent<ConcernRaised> e, IDocumentOperations ops)
+    public static FamilyDeadlines Create(IEvent<FamilyRegistered> e) => new() { Id = e.StreamId };
+
+    public static void Apply(ConcernRaised e, FamilyDeadlines d) => d.Deadlines.AddRange(DeadlineRules.ForConcern(e));
+
+    public static void Apply(AssessmentStarted e, FamilyDeadlines d) => d.Deadlines.Add(DeadlineRules.ForAssessment(e));
+
+    public static void Apply(UrgencyAssessed e, FamilyDeadlines d) => Meet(d, DeadlineKind.UrgencyAssessment, e.ConcernId, e.OccurredAt);
+
+    public static void Apply(ConcernDecided e, FamilyDeadlines d) => Meet(d, DeadlineKind.AssessmentDecision, e.ConcernId, e.OccurredAt);
+
+    public static void Apply(AssessmentConcluded e, FamilyDeadlines d) => Meet(d, DeadlineKind.AssessmentCompletion, e.AssessmentId, e.OccurredAt);
+
+    public static void Apply(DeadlineMissed e, FamilyDeadlines d)
     {
-        foreach (var deadline in DeadlineRules.ForConcern(e.Data))
+        if (d.Deadlines.Find(x => x.Key == e.DeadlineKey) is { } deadline)
         {
-            ops.Store(Entry(deadline, e.StreamId));
+            deadline.MissedRecorded = true;
         }
     }
 
-    public static void Project(IEvent<AssessmentStarted> e, IDocumentOperations ops) =>
-        ops.Store(Entry(DeadlineRules.ForAssessment(e.Data), e.StreamId));
-
-    public static Task Project(UrgencyAssessed e, IDocumentOperations ops, CancellationToken ct) =>
-        Meet(ops, DeadlineRules.Key(DeadlineKind.UrgencyAssessment, e.ConcernId), e.OccurredAt, ct);
-
-    public static Task Project(ConcernDecided e, IDocumentOperations ops, CancellationToken ct) =>
-        Meet(ops, DeadlineRules.Key(DeadlineKind.AssessmentDecision, e.ConcernId), e.OccurredAt, ct);
-
-    public static Task Project(AssessmentConcluded e, IDocumentOperations ops, CancellationToken ct) =>
-        Meet(ops, DeadlineRules.Key(DeadlineKind.AssessmentCompletion, e.AssessmentId), e.OccurredAt, ct);
-
-    public static async Task Project(DeadlineMissed e, IDocumentOperations ops, CancellationToken ct)
-    {
-        if (await ops.LoadAsync<DeadlineEntry>(e.DeadlineKey, ct) is { } entry)
-        {
-            entry.Deadline.MissedRecorded = true;
-            ops.Store(entry);
-        }
-    }
-
-    private static async Task Meet(IDocumentOperations ops, string key, DateTimeOffset at, CancellationToken ct)
-    {
-        if (await ops.LoadAsync<DeadlineEntry>(key, ct) is { Deadline.MetOn: null } entry)
-        {
-            entry.Deadline.MeetAt(at);
-            ops.Store(entry);
-        }
-    }
-
-    private static DeadlineEntry Entry(Deadline d, Guid familyId) => new() { Id = d.Key, FamilyId = familyId, Deadline = d };
+    private static void Meet(FamilyDeadlines d, DeadlineKind kind, Guid subjectId, DateTimeOffset at) =>
+        d.Deadlines.Find(x => x.Key == DeadlineRules.Key(kind, subjectId))?.MeetAt(at);
 }
 
 public static class DeadlinesStorage
 {
     public static void ConfigureDeadlines(this StoreOptions opts)
     {
-        opts.Projections.Add<DeadlineEntryProjection>(JasperFx.Events.Projections.ProjectionLifecycle.Inline);
-        opts.Schema.For<DeadlineEntry>().Index(d => d.Deadline.DueDate);
+        opts.Projections.Add<FamilyDeadlinesProjection>(JasperFx.Events.Projections.ProjectionLifecycle.Inline);
         opts.Schema.For<Reminder>();
     }
 }

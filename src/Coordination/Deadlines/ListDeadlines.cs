@@ -44,23 +44,18 @@ public static class ListDeadlinesEndpoint
         }
 
         await using var session = store.QuerySession(caller.Organisation);
-        var query = session.Query<DeadlineEntry>();
-        var entries = wanted == DeadlineState.Met
-            ? await query.Where(d => d.Deadline.MetOn != null).ToListAsync(ct)
-            : wanted is null ? await query.ToListAsync(ct) : await query.Where(d => d.Deadline.MetOn == null).ToListAsync(ct);
-
+        var families = await session.Query<FamilyDeadlines>().ToListAsync(ct);
         if (caller.Agency != Agency.SocialWork)
         {
-            var familyIds = entries.Select(e => e.FamilyId).Distinct().ToArray();
-            var pictures = await session.LoadManyAsync<FamilyPicture>(ct, familyIds);
+            var pictures = await session.LoadManyAsync<FamilyPicture>(ct, families.Select(f => f.Id).ToArray());
             var visible = pictures.Where(p => FamilyAccess.HasRelationship(caller, p.Relationships)).Select(p => p.Id).ToHashSet();
-            entries = entries.Where(e => visible.Contains(e.FamilyId)).ToList();
+            families = families.Where(f => visible.Contains(f.Id)).ToList();
         }
 
         var today = PictureViews.Today(clock);
-        var items = entries
-            .Select(e => new DeadlineListItem(e.FamilyId, Kebab.Name(e.Deadline.Kind), e.Deadline.DueDate,
-                DeadlineRules.StateOn(e.Deadline, today, dueSoonDays), e.Deadline.ResponsibleId, e.Deadline.SubjectId, e.Deadline.MetOn))
+        var items = families
+            .SelectMany(f => f.Deadlines.Select(d => new DeadlineListItem(f.Id, Kebab.Name(d.Kind), d.DueDate,
+                DeadlineRules.StateOn(d, today, dueSoonDays), d.ResponsibleId, d.SubjectId, d.MetOn)))
             .Where(i => wanted is null || i.State == wanted || (wanted == DeadlineState.Open && i.State == DeadlineState.DueSoon))
             .OrderBy(i => i.DueDate).ThenBy(i => i.FamilyId)
             .ToList();

@@ -109,7 +109,7 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
         {
             ContributionId = d.ContributionId, InvitationId = d.InvitationId, Agency = d.Agency, Author = d.By,
             Category = d.Category,
-            LegalBasis = d.LegalBasis, Supersedes = d.Supersedes, OccurredAt = d.OccurredAt, RecordedAt = e.Timestamp,
+            LegalBasis = d.LegalBasis, Supersedes = d.Supersedes, OccurredAt = d.OccurredAt, RecordedAt = e.Recorded(),
         });
         if (d.Supersedes is { } earlier && a.Contributions.Find(c => c.ContributionId == earlier) is { } superseded)
         {
@@ -197,10 +197,17 @@ internal static class FamilyPictureMutations
     {
         var fact = (IFamilyEvent)e.Data;
         picture.Version = e.Version;
-        picture.LastRecordedAt = e.Timestamp;
+        picture.LastRecordedAt = e.Recorded();
         picture.Relationships.Record(fact);
-        picture.Timeline.Add(new TimelineEntry(fact.OccurredAt, e.Timestamp, what, fact.By.Name, fact.By.Agency));
+        picture.Timeline.Add(new TimelineEntry(fact.OccurredAt, e.Recorded(), what, fact.By.Name, fact.By.Agency));
     }
+
+    /// <summary>
+    /// When the event was recorded, at the precision the database keeps (microseconds). The inline projection sees the
+    /// event before it is stored, with .NET's 100 ns ticks; a rebuild sees it after. Read models must not depend on
+    /// the difference, or a rebuild would not reproduce them exactly.
+    /// </summary>
+    public static DateTimeOffset Recorded(this IEvent e) => new(e.Timestamp.Ticks - (e.Timestamp.Ticks % 10), e.Timestamp.Offset);
 
     public static PictureConcern Concern(this FamilyPicture p, Guid id) => p.Concerns.First(c => c.ConcernId == id);
 
