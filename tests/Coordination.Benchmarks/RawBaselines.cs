@@ -80,6 +80,24 @@ public sealed class RawBaselines(NpgsqlDataSource dataSource, string schema)
         return rows > 0;
     }
 
+    /// <summary>Select one stream's rows in order: what any replay of a family must read at least.</summary>
+    public async Task<bool> ReadStreamAsync(string tenant, Guid streamId)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+#pragma warning disable CA2100
+        await using var select = new NpgsqlCommand($"select data, timestamp from {schema}.mt_events where tenant_id = @t and stream_id = @id order by version", connection);
+#pragma warning restore CA2100
+        select.Parameters.AddWithValue("t", tenant);
+        select.Parameters.AddWithValue("id", streamId);
+        await using var reader = await select.ExecuteReaderAsync();
+        var rows = 0;
+        while (await reader.ReadAsync())
+        {
+            rows += reader.GetString(0).Length > 0 ? 1 : 0;
+        }
+        return rows > 0;
+    }
+
     /// <summary>SELECT every event row in order and deserialise it into its .NET type: a rebuild's reading, by hand.</summary>
     public async Task<int> ReadAndDeserialiseAllEventsAsync()
     {

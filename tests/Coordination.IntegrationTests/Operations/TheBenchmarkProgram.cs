@@ -11,7 +11,7 @@ namespace Coordination.IntegrationTests.Operations;
 public sealed class TheBenchmarkProgram
 {
     private static readonly string[] Measured =
-        ["command-throughput", "command-p99", "picture-read-throughput", "picture-read-p99", "rebuild-rate", "peak-memory"];
+        ["command-throughput", "command-p99", "picture-read-throughput", "picture-read-p99", "time-travel-p99", "rebuild-rate", "peak-memory"];
 
     [Fact]
     public async Task the_quick_mode_measures_every_figure_beside_its_baseline_and_writes_the_json()
