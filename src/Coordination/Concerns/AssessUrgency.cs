@@ -34,9 +34,10 @@ public static class AssessUrgencyEndpoint
         {
             return Decision.Refuse(Problems.Conflict("urgency-already-assessed", "The urgency of this concern has been assessed already."));
         }
-        if (Refusals.NotInFuture("assessedAt", command.AssessedAt, now) is { } future)
+        if ((Refusals.NotInFuture("assessedAt", command.AssessedAt, now)
+             ?? Refusals.NotBeforeReceipt("assessedAt", command.AssessedAt, concern.ReceivedAt)) is { } invalid)
         {
-            return future;
+            return invalid;
         }
         var assessed = new UrgencyAssessed(concernId, command.Urgent!.Value, command.Reasoning!, caller.AsActor(), command.AssessedAt!.Value);
         return Decision.Ok(version => new UrgencyAssessedResponse(concernId, version), assessed);

@@ -46,9 +46,10 @@ public static class DecideOnConcernEndpoint
             return Decision.Refuse(Problems.Conflict("urgency-not-assessed", "Assess the urgency of the concern first (LsL 26 §)."));
         }
         if ((Refusals.NotInFuture("decidedAt", command.DecidedAt, now)
-             ?? Refusals.NotInFuture("childAndGuardianInformedAt", command.ChildAndGuardianInformedAt, now)) is { } future)
+             ?? Refusals.NotInFuture("childAndGuardianInformedAt", command.ChildAndGuardianInformedAt, now)
+             ?? Refusals.NotBeforeReceipt("decidedAt", command.DecidedAt, concern.ReceivedAt)) is { } invalid)
         {
-            return future;
+            return invalid;
         }
 
         var decidedAt = command.DecidedAt!.Value;

@@ -49,7 +49,7 @@ public sealed class Family
 
     public void Apply(ConcernRaised e)
     {
-        Concerns[e.ConcernId] = new ConcernState { Id = e.ConcernId, ChildIds = [.. e.ChildIds] };
+        Concerns[e.ConcernId] = new ConcernState { Id = e.ConcernId, ChildIds = [.. e.ChildIds], ReceivedAt = e.ReceivedAt };
         Relationships.Record(e);
         foreach (var deadline in DeadlineRules.ForConcern(e))
         {
@@ -177,6 +177,7 @@ public sealed class ConcernState
 {
     public Guid Id { get; set; }
     public List<Guid> ChildIds { get; set; } = [];
+    public DateTimeOffset ReceivedAt { get; set; }
     public bool UrgencyAssessed { get; set; }
     public bool Decided { get; set; }
     public Guid? AssessmentId { get; set; }

@@ -17,5 +17,9 @@ public static class Refusals
     public static Decision? NotInFuture(string field, DateTimeOffset? value, DateTimeOffset now) =>
         value > now + ClockSkew ? Decision.Refuse(Problems.Invalid(field, "This time is in the future.")) : null;
 
+    /// <summary>A fact about a concern cannot have happened before the concern was received.</summary>
+    public static Decision? NotBeforeReceipt(string field, DateTimeOffset? value, DateTimeOffset receivedAt) =>
+        value < receivedAt ? Decision.Refuse(Problems.Invalid(field, "This is before the concern was received.")) : null;
+
     public static Decision NotFound(string what) => Decision.Refuse(Problems.NotFound(what));
 }

@@ -189,6 +189,21 @@ public sealed class RefusalsOnThePath(CoordinationHost host) : IClassFixture<Coo
     }
 
     [Fact]
+    public async Task an_urgency_assessment_or_decision_dated_before_the_concern_was_received_is_400()
+    {
+        var received = DateTimeOffset.UtcNow.AddDays(-3);
+        var path = await (await new StatutoryPath(host, Caller.SocialWorker()).Registered())
+            .WithConcern(receivedAt: received.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        var before = received.AddHours(-1).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
+        await RefusedWithNothingWritten(path, () => path.SocialWork.PostJson(Url(path, $"concerns/{path.ConcernId}/urgency"),
+            new { urgent = false, assessedAt = before, reasoning = "x" }), HttpStatusCode.BadRequest, field: "assessedAt");
+        await path.UrgencyAssessed();
+        await RefusedWithNothingWritten(path, () => path.SocialWork.PostJson(Url(path, $"concerns/{path.ConcernId}/decision"),
+            new { decision = "start-assessment", decidedAt = before }), HttpStatusCode.BadRequest, field: "decidedAt");
+    }
+
+    [Fact]
     public async Task no_assessment_needed_without_a_reason_is_400()
     {
         var path = await (await (await new StatutoryPath(host, Caller.SocialWorker()).Registered()).WithConcern()).UrgencyAssessed();
