@@ -32,8 +32,10 @@ public sealed class FamilyWrites(
 {
     private HttpContext Context => accessor.HttpContext ?? throw new InvalidOperationException("No HTTP request.");
 
-    /// <summary>The authenticated caller. The authentication handler has already refused tokens without these claims.</summary>
-    public Professional Caller => Professional.FromClaims(Context.User)
+    private Professional? _caller;
+
+    /// <summary>The authenticated caller, read from the token once per request. The authentication handler has already refused tokens without these claims.</summary>
+    public Professional Caller => _caller ??= Professional.FromClaims(Context.User)
                                   ?? throw new InvalidOperationException("Authenticated user without professional claims.");
 
     public DateTimeOffset Now => clock.GetUtcNow();
