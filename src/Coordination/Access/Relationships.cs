@@ -3,6 +3,7 @@ using Coordination.Concerns;
 using Coordination.Deadlines;
 using Coordination.Families;
 using Coordination.Identity;
+using Coordination.SystemicTeams;
 
 namespace Coordination.Access;
 
@@ -12,11 +13,17 @@ namespace Coordination.Access;
 /// </summary>
 public sealed class Relationships
 {
-    /// <summary>Named people: who registered the family, raised a concern, acted on it, was invited by name, is responsible.</summary>
+    /// <summary>Named people: who registered the family, raised a concern, acted on it, was invited by name.</summary>
     public HashSet<string> ProfessionalIds { get; set; } = [];
 
     /// <summary>Agencies invited to an assessment without a named professional: any of their professionals (SHL 41 §).</summary>
     public HashSet<Agency> InvitedAgencies { get; set; } = [];
+
+    /// <summary>LsL 13 b §: the named responsible social worker; replaced when another is named.</summary>
+    public string? ResponsibleSocialWorkerId { get; set; }
+
+    /// <summary>The systemic team the family is allocated to: its current members relate to the family through it.</summary>
+    public Guid? TeamId { get; set; }
 
     /// <summary>Concerns not yet decided: the organisation's social work intake has received them (LsL 25-26 §).</summary>
     public HashSet<Guid> UndecidedConcerns { get; set; } = [];
@@ -49,8 +56,15 @@ public sealed class Relationships
                 break;
             case AssessmentConcluded { ResponsibleSocialWorkerId: { } responsible } concluded:
                 ProfessionalIds.Add(concluded.By.Id);
-                ProfessionalIds.Add(responsible);
+                ResponsibleSocialWorkerId = responsible;
                 break;
+            case FamilyAllocatedToTeam allocated:
+                // Allocation relates the team, not the person who allocated: a coordinator who leaves the team leaves the family.
+                TeamId = allocated.TeamId;
+                ResponsibleSocialWorkerId = allocated.ResponsibleSocialWorkerId;
+                break;
+            case SystemicDiscussionRecorded or HypothesisRecorded or ActionAgreed or ActionCompleted:
+                break; // team work: the relationship is the membership, which ends with it
             default:
                 ProfessionalIds.Add(fact.By.Id); // whoever acted on the family works with it
                 break;

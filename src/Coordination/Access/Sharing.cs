@@ -56,6 +56,32 @@ public static class Sharing
         return new Disclosure.Shown(allowedBy);
     }
 
+    /// <summary>
+    /// The content of a systemic discussion (reflections, hypotheses, agreed actions) is a record of the agency whose team
+    /// held it (ATL 44 §). Its own agency reads it; so do those who took part, since they heard it; anyone else needs a
+    /// consent in force for assessment contributions. There is no provision for it: it is not a contribution to the
+    /// assessment the law asked for. Auditors read it on their own routes only.
+    /// </summary>
+    public static Disclosure DecideDiscussion(Agency viewer, string viewerId, Agency recorder, IReadOnlyCollection<string> participantIds,
+        IEnumerable<ConsentInForce> consents)
+    {
+        if (viewer == recorder)
+        {
+            return new Disclosure.OwnRecord();
+        }
+        if (viewer == Agency.Audit)
+        {
+            return new Disclosure.Shown("audit");
+        }
+        if (participantIds.Contains(viewerId))
+        {
+            return new Disclosure.Shown("discussion-participant");
+        }
+        return ConsentFor(viewer, ContributionCategory.General, consents) is { } consent
+            ? new Disclosure.Shown(consent)
+            : new Disclosure.Withheld("no-consent", null);
+    }
+
     /// <summary>The provisions that let data flow without consent, and to whom.</summary>
     private static string? ProvisionFor(Agency viewer, Agency owner, LegalBasis basis) => basis switch
     {

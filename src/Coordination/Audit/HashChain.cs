@@ -52,9 +52,9 @@ public static class HashChain
         return last.Count == 0 ? Genesis : last[^1].GetHeader(HashHeader)?.ToString() ?? Genesis;
     }
 
-    /// <summary>Seals and appends facts to a stream fetched for writing: the one way facts reach a family stream.</summary>
-    public static async Task AppendSealedAsync(IDocumentSession session, IEventStream<Families.Family> stream, IEnumerable<object> facts,
-        CancellationToken ct)
+    /// <summary>Seals and appends facts to a stream fetched for writing: the one way facts reach a stream.</summary>
+    public static async Task AppendSealedAsync<T>(IDocumentSession session, IEventStream<T> stream, IEnumerable<object> facts,
+        CancellationToken ct) where T : class
     {
         var version = stream.CurrentVersion ?? stream.StartingVersion ?? 0;
         var head = await HeadAsync(session, stream.Id, version, ct);

@@ -14,7 +14,7 @@ public sealed class VerifyIntegrityInput : NetCoreInput
 /// `dotnet Coordination.dll verify-integrity &lt;org&gt;`: recomputes the hash chain of every family stream of an
 /// organisation from the database and lists the broken ones. Exit code 1 when any is broken.
 /// </summary>
-[Description("Verify the hash chain of every family stream of an organisation", Name = "verify-integrity")]
+[Description("Verify the hash chain of every stream (families and teams) of an organisation", Name = "verify-integrity")]
 public sealed class VerifyIntegrityCommand : JasperFxAsyncCommand<VerifyIntegrityInput>
 {
     public override async Task<bool> Execute(VerifyIntegrityInput input)
@@ -47,7 +47,7 @@ public sealed class VerifyIntegrityCommand : JasperFxAsyncCommand<VerifyIntegrit
                 Console.WriteLine($"BROKEN {family} first broken version {report.FirstBrokenVersion} ({report.Events} events)");
             }
         }
-        Console.WriteLine($"{families.Count} family streams of {input.Org} verified: {families.Count - broken} intact, {broken} broken.");
+        Console.WriteLine($"{families.Count} streams of {input.Org} verified: {families.Count - broken} intact, {broken} broken.");
         return broken == 0;
     }
 }

@@ -48,7 +48,14 @@ public static class ListDeadlinesEndpoint
         if (caller.Agency != Agency.SocialWork)
         {
             var pictures = await session.LoadManyAsync<FamilyPicture>(ct, families.Select(f => f.Id).ToArray());
-            var visible = pictures.Where(p => FamilyAccess.HasRelationship(caller, p.Relationships)).Select(p => p.Id).ToHashSet();
+            var visible = new HashSet<Guid>();
+            foreach (var picture in pictures)
+            {
+                if (await FamilyAccess.HasRelationshipAsync(session, caller, picture.Relationships, ct))
+                {
+                    visible.Add(picture.Id);
+                }
+            }
             families = families.Where(f => visible.Contains(f.Id)).ToList();
         }
 

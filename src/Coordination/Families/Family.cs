@@ -19,6 +19,10 @@ public sealed class Family
     public Dictionary<string, Deadline> Deadlines { get; set; } = [];
     public Dictionary<Guid, DateOnly> ChildBirthDates { get; set; } = [];
     public Dictionary<Guid, ConsentState> Consents { get; set; } = [];
+    public Dictionary<Guid, SystemicTeams.HypothesisStatus> Hypotheses { get; set; } = [];
+    public Dictionary<Guid, int> HypothesisRevisions { get; set; } = [];
+    /// <summary>Agreed actions: their owner, and whether they are done.</summary>
+    public Dictionary<Guid, ActionState> Actions { get; set; } = [];
 
     public AssessmentState? RunningAssessment => Assessments.Values.FirstOrDefault(a => !a.Concluded);
 
@@ -164,6 +168,29 @@ public sealed class Family
         }
     }
 
+    public void Apply(SystemicTeams.FamilyAllocatedToTeam e) => Relationships.Record(e);
+
+    public void Apply(SystemicTeams.SystemicDiscussionRecorded e) => Relationships.Record(e);
+
+    public void Apply(SystemicTeams.HypothesisRecorded e)
+    {
+        Hypotheses[e.HypothesisId] = e.Status;
+        HypothesisRevisions[e.HypothesisId] = e.Revision;
+        Relationships.Record(e);
+    }
+
+    public void Apply(SystemicTeams.ActionAgreed e)
+    {
+        Actions[e.ActionId] = new ActionState(e.OwnerId, Completed: false);
+        Relationships.Record(e);
+    }
+
+    public void Apply(SystemicTeams.ActionCompleted e)
+    {
+        Actions[e.ActionId] = Actions[e.ActionId] with { Completed = true };
+        Relationships.Record(e);
+    }
+
     private void Meet(string key, DateTimeOffset at)
     {
         if (Deadlines.TryGetValue(key, out var deadline))
@@ -172,6 +199,8 @@ public sealed class Family
         }
     }
 }
+
+public sealed record ActionState(string OwnerId, bool Completed);
 
 public sealed class ConcernState
 {

@@ -22,6 +22,9 @@ public static partial class Http
         builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<Writing.StreamWrites>();
+        builder.Services.AddScoped<Writing.FamilyWrites>();
+        builder.Services.AddScoped<SystemicTeams.TeamWrites>();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Customize);
         builder.Services.AddWolverineHttp();
         builder.Services.AddOpenApi("v1");

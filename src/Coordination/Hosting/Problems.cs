@@ -28,9 +28,9 @@ public static class Problems
     public static ProblemDetails Conflict(string slug, string detail) =>
         Create(StatusCodes.Status409Conflict, slug, "Conflict with the current state", detail);
 
-    public static ProblemDetails PreconditionFailed(long current) =>
-        Create(StatusCodes.Status412PreconditionFailed, "stale-version", "The family has changed",
-            $"If-Match does not name the current version ({current}). Read the family again and retry.");
+    public static ProblemDetails PreconditionFailed(long current, string what = "family") =>
+        Create(StatusCodes.Status412PreconditionFailed, "stale-version", $"The {what} has changed",
+            $"If-Match does not name the current version ({current}). Read the {what} again and retry.");
 
     public static ProblemDetails TooLarge(long limit) =>
         Create(StatusCodes.Status413PayloadTooLarge, "body-too-large", "Request body too large",

@@ -1,6 +1,7 @@
 using Coordination.Deadlines;
 using Coordination.Families;
 using Coordination.SituationalPicture;
+using Coordination.SystemicTeams;
 using Coordination.Writing;
 using JasperFx;
 using JasperFx.Events;
@@ -62,6 +63,7 @@ public static class Storage
         opts.ConfigureFamilies();
         opts.ConfigureSituationalPicture();
         opts.ConfigureDeadlines();
+        opts.ConfigureSystemicTeams();
     }
 
     public static void ConfigureStorage(this WebApplicationBuilder builder, string connectionString)

@@ -24,6 +24,7 @@ public sealed class FamilyPicture
     public Relationships Relationships { get; set; } = new();
     /// <summary>LsL 13 b §: the named responsible social worker, once the assessment's conclusion names one.</summary>
     public string? ResponsibleSocialWorkerId { get; set; }
+    public TeamAllocation? Team { get; set; }
     public List<PictureConcern> Concerns { get; set; } = [];
     public List<PictureAssessment> Assessments { get; set; } = [];
     public List<Deadline> Deadlines { get; set; } = [];
@@ -32,6 +33,10 @@ public sealed class FamilyPicture
     public DateTimeOffset RegisteredAt { get; set; }
     public DateTimeOffset LastRecordedAt { get; set; }
 }
+
+/// <summary>The systemic team the family is allocated to, and its named responsible social worker (LsL 13 b §).</summary>
+public sealed record TeamAllocation(Guid TeamId, string TeamName, string ResponsibleSocialWorkerId, string ResponsibleSocialWorkerName,
+    DateTimeOffset AllocatedAt);
 
 public sealed record PictureMember(Guid Id, string? PersonId, string Name, DateOnly BirthDate, string? Relation);
 

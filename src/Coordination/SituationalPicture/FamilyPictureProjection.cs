@@ -179,6 +179,27 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
         p.Record(e, $"Deadline missed: {Kebab.Name(e.Data.Kind)} due {e.Data.DueDate:yyyy-MM-dd}");
     }
 
+    public static void Apply(IEvent<SystemicTeams.FamilyAllocatedToTeam> e, FamilyPicture p)
+    {
+        var d = e.Data;
+        p.Team = new TeamAllocation(d.TeamId, d.TeamName, d.ResponsibleSocialWorkerId, d.ResponsibleSocialWorkerName, d.OccurredAt);
+        p.ResponsibleSocialWorkerId = d.ResponsibleSocialWorkerId;
+        p.Involve(new Actor(d.ResponsibleSocialWorkerId, d.ResponsibleSocialWorkerName, Agency.SocialWork, d.By.Organisation),
+            "responsible-social-worker", d.OccurredAt);
+        p.Record(e, $"Allocated to the systemic team {d.TeamName}");
+    }
+
+    public static void Apply(IEvent<SystemicTeams.SystemicDiscussionRecorded> e, FamilyPicture p) =>
+        p.Record(e, $"Systemic discussion with {e.Data.ParticipantIds.Count} participants");
+
+    public static void Apply(IEvent<SystemicTeams.HypothesisRecorded> e, FamilyPicture p) =>
+        p.Record(e, e.Data.Revision == 1 ? "Hypothesis proposed" : $"Hypothesis revised ({Kebab.Name(e.Data.Status)})");
+
+    public static void Apply(IEvent<SystemicTeams.ActionAgreed> e, FamilyPicture p) =>
+        p.Record(e, $"Action agreed, due {e.Data.DueBy:yyyy-MM-dd}");
+
+    public static void Apply(IEvent<SystemicTeams.ActionCompleted> e, FamilyPicture p) => p.Record(e, "Action completed");
+
     private static PictureMember Member(FamilyMember m) => new(m.MemberId, m.PersonId, m.Name, m.BirthDate, m.Relation);
 }
 

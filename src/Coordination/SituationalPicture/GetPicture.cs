@@ -30,9 +30,10 @@ public static class GetPictureEndpoint
         var batch = session.CreateBatchQuery();
         var pictureLoad = batch.Load<FamilyPicture>(familyId);
         var contentsLoad = batch.Query<ContributionContent>().Where(c => c.FamilyId == familyId).ToList();
+        var systemicLoad = batch.Load<SystemicTeams.SystemicRecord>(familyId);
         await batch.Execute(ct);
         var picture = await pictureLoad;
-        if (picture is null || !FamilyAccess.HasRelationship(caller, picture.Relationships))
+        if (picture is null || !await FamilyAccess.HasRelationshipAsync(session, caller, picture.Relationships, ct))
         {
             return Problems.Result(Problems.NotFound());
         }
@@ -40,17 +41,16 @@ public static class GetPictureEndpoint
         var now = clock.GetUtcNow();
         var readable = PictureViews.Readable(caller, picture, now).ToHashSet();
         var contents = (await contentsLoad).Where(c => readable.Contains(c.Id)).ToDictionary(c => c.Id);
-        var (view, disclosed) = PictureViews.For(caller, picture, now, contents);
+        var viewed = PictureViews.For(caller, picture, now, contents, await systemicLoad);
         var entries = new List<AccessLogEntry> { AccessLogEntry.Use(caller, familyId, "situational-picture", purpose!) };
-        entries.AddRange(disclosed.Select(d => AccessLogEntry.Disclosed(caller, familyId, $"contribution:{d.Contribution.ContributionId}",
-            d.Contribution.Agency, d.SharedUnder, purpose!)));
+        entries.AddRange(viewed.Disclosures(caller, familyId, purpose!));
         if (await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)
         {
             return failed;
         }
 
         context.Response.Headers.ETag = $"\"{picture.Version}\"";
-        return Results.Ok(view);
+        return Results.Ok(viewed.View);
     }
 
     /// <summary>
@@ -72,7 +72,7 @@ public static class GetPictureEndpoint
         {
             // A professional who may see today's picture but not replay it is told so; anyone else learns nothing.
             var picture = await session.LoadAsync<FamilyPicture>(familyId, ct);
-            return picture is not null && FamilyAccess.HasRelationship(caller, picture.Relationships)
+            return picture is not null && await FamilyAccess.HasRelationshipAsync(session, caller, picture.Relationships, ct)
                 ? Problems.Result(Problems.Forbidden("Only auditors and the family's responsible social worker replay its picture."))
                 : refused;
         }
@@ -89,15 +89,14 @@ public static class GetPictureEndpoint
         var contents = readable.Count == 0
             ? new Dictionary<Guid, ContributionContent>()
             : (await session.LoadManyAsync<ContributionContent>(ct, readable)).ToDictionary(c => c.Id);
-        var (view, disclosed) = PictureViews.For(caller, replayed, moment, contents);
+        var viewed = PictureViews.For(caller, replayed, moment, contents, PictureReplay.FoldSystemicRecord(events, asOf, knownAt));
         var entries = new List<AccessLogEntry> { AccessLogEntry.Use(caller, familyId, "situational-picture-replay", purpose) };
-        entries.AddRange(disclosed.Select(d => AccessLogEntry.Disclosed(caller, familyId, $"contribution:{d.Contribution.ContributionId}",
-            d.Contribution.Agency, d.SharedUnder, purpose)));
+        entries.AddRange(viewed.Disclosures(caller, familyId, purpose));
         if (await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)
         {
             return failed;
         }
-        return Results.Ok(view);
+        return Results.Ok(viewed.View);
     }
 
     private static DateTimeOffset? Moment(string? text, string field, Dictionary<string, string[]> errors)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using Coordination.Families;
+using Coordination.SystemicTeams;
 using JasperFx.Events;
 
 namespace Coordination.SituationalPicture;
@@ -18,13 +19,8 @@ public static class PictureReplay
     public static FamilyPicture? Fold(IEnumerable<IEvent> events, DateTimeOffset? asOf, DateTimeOffset? knownAt)
     {
         FamilyPicture? picture = null;
-        foreach (var e in events)
+        foreach (var e in Standing(events, asOf, knownAt))
         {
-            var registry = e.Data is FamilyRegistered or ChildAddedToFamily;
-            if (e.Data is not IFamilyEvent fact || (!registry && asOf is { } a && fact.OccurredAt > a) || (knownAt is { } k && e.Timestamp > k))
-            {
-                continue;
-            }
             if (e is IEvent<FamilyRegistered> registered)
             {
                 picture = FamilyPictureProjection.Create(registered);
@@ -46,6 +42,40 @@ public static class PictureReplay
         }
         return picture;
     }
+
+    /// <summary>The team's systemic record as it stood, by the same two moments.</summary>
+    public static SystemicRecord? FoldSystemicRecord(IEnumerable<IEvent> events, DateTimeOffset? asOf, DateTimeOffset? knownAt)
+    {
+        SystemicRecord? record = null;
+        foreach (var e in Standing(events, asOf, knownAt))
+        {
+            switch (e)
+            {
+                case IEvent<SystemicDiscussionRecorded> discussion when record is null:
+                    record = SystemicRecordProjection.Create(discussion);
+                    break;
+                case IEvent<SystemicDiscussionRecorded> discussion:
+                    SystemicRecordProjection.Apply(discussion, record);
+                    break;
+                case IEvent<HypothesisRecorded> hypothesis when record is not null:
+                    SystemicRecordProjection.Apply(hypothesis, record);
+                    break;
+                case IEvent<ActionAgreed> agreed when record is not null:
+                    SystemicRecordProjection.Apply(agreed.Data, record);
+                    break;
+                case IEvent<ActionCompleted> completed when record is not null
+                                                            && record.Actions.Exists(a => a.ActionId == completed.Data.ActionId):
+                    SystemicRecordProjection.Apply(completed.Data, record);
+                    break;
+            }
+        }
+        return record;
+    }
+
+    private static IEnumerable<IEvent> Standing(IEnumerable<IEvent> events, DateTimeOffset? asOf, DateTimeOffset? knownAt) =>
+        events.Where(e => e.Data is IFamilyEvent fact
+                          && (e.Data is FamilyRegistered or ChildAddedToFamily || asOf is not { } a || fact.OccurredAt <= a)
+                          && (knownAt is not { } k || e.Timestamp <= k));
 
     private static MethodInfo? Applier(Type eventType) => Appliers.GetOrAdd(eventType, t =>
         typeof(FamilyPictureProjection).GetMethods(BindingFlags.Public | BindingFlags.Static)

@@ -21,7 +21,10 @@ public sealed record PictureView(
     IReadOnlyList<Involvement> Professionals,
     IReadOnlyList<TimelineEntry> Timeline,
     DateTimeOffset RegisteredAt,
-    DateTimeOffset LastRecordedAt);
+    DateTimeOffset LastRecordedAt,
+    TeamAllocation? Team,
+    IReadOnlyList<SystemicTeams.HypothesisView> Hypotheses,
+    IReadOnlyList<object> OpenActions);
 
 public sealed record AssessmentView(
     Guid AssessmentId,
@@ -66,7 +69,15 @@ public sealed record SharedContribution(PictureContribution Contribution, string
 public sealed record DeadlineView(string Kind, Guid SubjectId, DateOnly DueDate, DeadlineState State, DateOnly? MetOn, string? ResponsibleId);
 
 /// <summary>One viewer's picture, and what in it left its owning agency (for the disclosure log).</summary>
-public sealed record ViewerPicture(PictureView View, IReadOnlyList<SharedContribution> Disclosed);
+public sealed record ViewerPicture(PictureView View, IReadOnlyList<SharedContribution> Disclosed,
+    IReadOnlyList<SystemicTeams.SharedDiscussionContent> DisclosedDiscussion)
+{
+    /// <summary>The disclosure-log entries for everything in this picture that left its owning agency.</summary>
+    public IEnumerable<Audit.AccessLogEntry> Disclosures(Professional viewer, Guid familyId, string purpose) =>
+        Disclosed.Select(d => Audit.AccessLogEntry.Disclosed(viewer, familyId, $"contribution:{d.Contribution.ContributionId}",
+                d.Contribution.Agency, d.SharedUnder, purpose))
+            .Concat(DisclosedDiscussion.Select(d => Audit.AccessLogEntry.Disclosed(viewer, familyId, d.Data, d.Owner, d.Basis, purpose)));
+}
 
 /// <summary>Cuts one viewer's picture from the whole (docs/sharing.md). Pure: picture, viewer and moment in; the view out.</summary>
 public static class PictureViews
@@ -83,13 +94,17 @@ public static class PictureViews
     }
 
     public static ViewerPicture For(Professional viewer, FamilyPicture p, DateTimeOffset now,
-        IReadOnlyDictionary<Guid, ContributionContent> contents)
+        IReadOnlyDictionary<Guid, ContributionContent> contents, SystemicTeams.SystemicRecord? systemic)
     {
         var today = FinnishCalendar.HelsinkiDate(now);
         var consentsInForce = ConsentsInForce(p, now);
         var consents = consentsInForce.Select(c => c.AsConsentInForce()).ToList();
         var disclosed = new List<SharedContribution>();
         var assessments = p.Assessments.Select(a => View(viewer, a, consents, contents, disclosed)).ToList();
+        var team = SystemicTeams.SystemicViews.For(viewer, systemic, consents);
+        // The picture shows the hypotheses the team holds now; GET /hypotheses has every version.
+        var current = team.Hypotheses.Where(h => h.Current?.Status != SystemicTeams.HypothesisStatus.Discarded)
+            .Select(h => h with { Revisions = h.Revisions.TakeLast(1).ToList() }).ToList();
         var view = new PictureView(
             p.Id, p.Version, p.Children, p.Guardians, p.Municipality, p.Languages,
             OpenConcerns: p.Concerns.Where(c => c.Decision is null).ToList(),
@@ -101,8 +116,12 @@ public static class PictureViews
             ConsentsInForce: consentsInForce,
             p.Professionals,
             Timeline: p.Timeline.OrderByDescending(t => t.OccurredAt).Take(TimelineLength).ToList(),
-            p.RegisteredAt, p.LastRecordedAt);
-        return new ViewerPicture(view, disclosed);
+            p.RegisteredAt, p.LastRecordedAt, p.Team, current, team.OpenActions);
+        var shownRevisions = current.SelectMany(h => h.Revisions.OfType<SystemicTeams.HypothesisRevisionView>()
+            .Select(r => $"hypothesis:{h.HypothesisId}:{r.Revision}")).ToHashSet();
+        var disclosedDiscussion = team.Disclosed.Where(d => !d.Data.StartsWith("hypothesis:", StringComparison.Ordinal)
+                                                            || shownRevisions.Contains(d.Data)).ToList();
+        return new ViewerPicture(view, disclosed, disclosedDiscussion);
     }
 
     private static List<PictureConsent> ConsentsInForce(FamilyPicture p, DateTimeOffset now) => p.Consents.Where(c => c.InForceOn(now)).ToList();

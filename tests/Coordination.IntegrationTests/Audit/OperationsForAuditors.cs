@@ -13,7 +13,8 @@ namespace Coordination.IntegrationTests.Audit;
 
 public sealed class OperationsForAuditors(CoordinationHost host) : IClassFixture<CoordinationHost>
 {
-    private static readonly string[] ReadModels = ["mt_doc_familypicture", "mt_doc_family", "mt_doc_familymembers", "mt_doc_contributioncontent", "mt_doc_familydeadlines"];
+    private static readonly string[] ReadModels = ["mt_doc_familypicture", "mt_doc_family", "mt_doc_familymembers", "mt_doc_contributioncontent", "mt_doc_familydeadlines",
+        "mt_doc_team", "mt_doc_teamcase", "mt_doc_systemicrecord"];
 
     private Task<StatutoryPath> BusyFamily() => AuditScenarios.BusyFamily(host);
 
@@ -54,6 +55,7 @@ public sealed class OperationsForAuditors(CoordinationHost host) : IClassFixture
     {
         await BusyFamily();
         await BusyFamily();
+        await SystemicTeams.TeamWork.OnAFamily(host);
         var before = await Snapshot();
 
         using var daemon = await host.Store.BuildProjectionDaemonAsync();
@@ -63,6 +65,9 @@ public sealed class OperationsForAuditors(CoordinationHost host) : IClassFixture
         await daemon.RebuildProjectionAsync<FamilyMembers>(timeout, CancellationToken.None);
         await daemon.RebuildProjectionAsync("ContributionContents", timeout, CancellationToken.None);
         await daemon.RebuildProjectionAsync<FamilyDeadlines>(timeout, CancellationToken.None);
+        await daemon.RebuildProjectionAsync<Coordination.SystemicTeams.Team>(timeout, CancellationToken.None);
+        await daemon.RebuildProjectionAsync<Coordination.SystemicTeams.TeamCase>(timeout, CancellationToken.None);
+        await daemon.RebuildProjectionAsync<Coordination.SystemicTeams.SystemicRecord>(timeout, CancellationToken.None);
         var after = await Snapshot();
 
         Assert.NotEmpty(before);

@@ -1,0 +1,87 @@
+using Coordination.Families;
+using Coordination.Hosting;
+using Coordination.Identity;
+using Coordination.Validation;
+using Coordination.Writing;
+using FluentValidation;
+using Marten;
+using Wolverine.Http;
+
+namespace Coordination.SystemicTeams;
+
+public sealed record AllocateFamily(Guid? FamilyId, string? ResponsibleSocialWorkerId);
+
+public sealed record FamilyAllocatedResponse(Guid FamilyId, Guid TeamId, string ResponsibleSocialWorkerId, int ChildrenHeld, long Version);
+
+/// <summary>What the allocation decides on besides the family: the team and the named worker's caseload elsewhere.</summary>
+public sealed record AllocationContext(Team? Team, int ChildrenHeldElsewhere);
+
+public static class AllocateFamilyEndpoint
+{
+    /// <summary>LsL 13 b §: a responsible social worker should not hold more than this many children.</summary>
+    public const int ChildLimit = 30;
+
+    [WolverinePost("/api/teams/{teamId}/families", OperationId = "allocateFamily")]
+    [Tags("Systemic teams")]
+    public static Task<IResult> Post(Guid teamId, AllocateFamily command, FamilyWrites writes) =>
+        writes.AppendAsync(command.FamilyId!.Value,
+            (session, family, ct) => LoadAsync(session, family, teamId, command.ResponsibleSocialWorkerId!, writes.Caller, ct),
+            (family, context) => Decide(family, teamId, command, context, writes.Caller, writes.Now));
+
+    public static Decision Decide(Family family, Guid teamId, AllocateFamily command, AllocationContext context, Professional caller,
+        DateTimeOffset now)
+    {
+        if (context.Team is not { } team || !TeamAccess.MaySee(caller, team))
+        {
+            return Refusals.NotFound("team");
+        }
+        if (!team.IsManagedBy(caller) && team.Current(caller.Id) is null)
+        {
+            return Decision.Refuse(Problems.Forbidden("Only the team's members allocate families to it."));
+        }
+        var worker = team.Current(command.ResponsibleSocialWorkerId!);
+        if (worker?.Role is not (TeamRole.ConsultantSocialWorker or TeamRole.SocialWorker))
+        {
+            return Decision.Refuse(Problems.Conflict("not-a-team-social-worker",
+                "The responsible social worker must be a current social worker or consultant social worker of the team."));
+        }
+        if (family.Relationships.TeamId == teamId && family.Relationships.ResponsibleSocialWorkerId == worker.ProfessionalId)
+        {
+            return Decision.Refuse(Problems.Conflict("already-allocated", "The family is allocated to this team and worker already."));
+        }
+        var held = context.ChildrenHeldElsewhere + family.ChildIds.Count;
+        if (held > ChildLimit)
+        {
+            return Decision.Refuse(Problems.Conflict("caseload-limit",
+                $"This worker would hold {held} children; a responsible social worker holds at most {ChildLimit} (LsL 13 b §)."));
+        }
+        var allocated = new FamilyAllocatedToTeam(teamId, team.Name, worker.ProfessionalId, worker.Name, family.Relationships.TeamId,
+            caller.AsActor(), now);
+        return Decision.Ok(version => new FamilyAllocatedResponse(family.Id, teamId, worker.ProfessionalId, held, version), allocated);
+    }
+
+    /// <summary>
+    /// Reads the team and counts the children the worker is responsible for in the organisation's other families. Two
+    /// allocations to one worker take turns (a transaction lock on the worker), so together they cannot pass the limit.
+    /// </summary>
+    private static async Task<AllocationContext> LoadAsync(IQuerySession session, Family family, Guid teamId, string workerId,
+        Professional caller, CancellationToken ct)
+    {
+        await session.QueryAsync<int>("select 1 from pg_advisory_xact_lock(hashtextextended(?, 0))", ct,
+            $"coordination:caseload:{caller.Organisation}:{workerId}");
+        var team = await session.LoadAsync<Team>(teamId, ct);
+        var others = await session.Query<TeamCase>()
+            .Where(c => c.ResponsibleSocialWorkerId == workerId && c.Id != family.Id)
+            .ToListAsync(ct);
+        return new AllocationContext(team, others.Sum(c => c.Children.Count));
+    }
+}
+
+public sealed class AllocateFamilyValidator : AbstractValidator<AllocateFamily>
+{
+    public AllocateFamilyValidator()
+    {
+        RuleFor(x => x.FamilyId).NotNull();
+        RuleFor(x => x.ResponsibleSocialWorkerId).NotEmpty().PlainText(Rules.NameMax);
+    }
+}

@@ -1,0 +1,107 @@
+using Coordination.Audit;
+using Coordination.Deadlines;
+using Coordination.Hosting;
+using Coordination.Identity;
+using Marten;
+using Wolverine.Http;
+
+namespace Coordination.SystemicTeams;
+
+/// <summary>
+/// The team's views: the meeting agenda, the caseload and the members' workload. For the team's current members only:
+/// membership is what relates them to these families. Every family listed is use-logged. The views carry no case-note,
+/// reflection, hypothesis or action text (see <see cref="TeamCase"/>), so they show nothing a member's picture withholds.
+/// </summary>
+public static class GetTeamViewsEndpoint
+{
+    [WolverineGet("/api/teams/{teamId}/meetings/{meetingId}/agenda", OperationId = "getMeetingAgenda")]
+    [Tags("Systemic teams")]
+    public static async Task<IResult> Agenda(Guid teamId, Guid meetingId, IDocumentStore store, AccessLog log, HttpContext context,
+        CancellationToken ct)
+    {
+        var caller = Professional.FromClaims(context.User)!;
+        await using var session = store.QuerySession(caller.Organisation);
+        var (view, refused) = await LoadAsync(session, caller, teamId, ct);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        if (view!.Team.Meetings.Find(m => m.MeetingId == meetingId) is not { } meeting)
+        {
+            return Problems.Result(Problems.NotFound("meeting"));
+        }
+        var agenda = SystemicTeams.Agenda.For(view.Team, meeting, view.Cases, view.Deadlines);
+        return await LoggedAsync(log, context, caller, view, "team-meeting-agenda", agenda, ct);
+    }
+
+    [WolverineGet("/api/teams/{teamId}/caseload", OperationId = "getTeamCaseload")]
+    [Tags("Systemic teams")]
+    public static async Task<IResult> Caseload(Guid teamId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var caller = Professional.FromClaims(context.User)!;
+        await using var session = store.QuerySession(caller.Organisation);
+        var (view, refused) = await LoadAsync(session, caller, teamId, ct);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        var caseload = SystemicTeams.Caseload.For(view!.Cases, view.Deadlines, clock.GetUtcNow());
+        return await LoggedAsync(log, context, caller, view, "team-caseload", caseload, ct);
+    }
+
+    [WolverineGet("/api/teams/{teamId}/workload", OperationId = "getTeamWorkload")]
+    [Tags("Systemic teams")]
+    public static async Task<IResult> Workload(Guid teamId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var caller = Professional.FromClaims(context.User)!;
+        await using var session = store.QuerySession(caller.Organisation);
+        var (view, refused) = await LoadAsync(session, caller, teamId, ct);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        var memberIds = view!.Team.CurrentMemberIds().ToArray();
+        var responsibleAnywhere = await session.Query<TeamCase>().Where(c => c.ResponsibleSocialWorkerId.IsOneOf(memberIds)).ToListAsync(ct);
+        var children = responsibleAnywhere.GroupBy(c => c.ResponsibleSocialWorkerId!).ToDictionary(g => g.Key, g => g.Sum(c => c.Children.Count));
+        var workload = SystemicTeams.Caseload.Workload(view.Team, view.Cases, view.Deadlines, children, clock.GetUtcNow());
+        return await LoggedAsync(log, context, caller, view, "team-workload", workload, ct);
+    }
+
+    private sealed record TeamView(Team Team, IReadOnlyList<TeamCase> Cases, IReadOnlyDictionary<Guid, List<Deadline>> Deadlines);
+
+    private static async Task<(TeamView?, IResult?)> LoadAsync(IQuerySession session, Professional caller, Guid teamId, CancellationToken ct)
+    {
+        var team = await session.LoadAsync<Team>(teamId, ct);
+        if (team is null || !TeamAccess.MaySee(caller, team))
+        {
+            return (null, Problems.Result(Problems.NotFound("team")));
+        }
+        if (team.Current(caller.Id) is null || !caller.IsCaseworkingProfessional)
+        {
+            return (null, Problems.Result(Problems.Forbidden("The team's views show its families: they are for the team's current members.")));
+        }
+        var cases = await session.Query<TeamCase>().Where(c => c.TeamId == teamId).ToListAsync(ct);
+        var deadlines = cases.Count == 0
+            ? []
+            : (await session.LoadManyAsync<FamilyDeadlines>(ct, cases.Select(c => c.Id).ToArray())).ToDictionary(d => d.Id, d => d.Deadlines);
+        return (new TeamView(team, cases, deadlines), null);
+    }
+
+    private static async Task<IResult> LoggedAsync(AccessLog log, HttpContext context, Professional caller, TeamView view, string data,
+        object body, CancellationToken ct)
+    {
+        var purpose = AccessPurpose.Read(context).Purpose ?? AccessPurpose.Default;
+        var entries = view.Cases.Select(c => AccessLogEntry.Use(caller, c.Id, data, purpose)).ToList();
+        if (entries.Count == 0)
+        {
+            entries.Add(AccessLogEntry.Use(caller, null, data, purpose));
+        }
+        if (await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)
+        {
+            return failed;
+        }
+        return Results.Ok(body);
+    }
+}
