@@ -6,12 +6,12 @@ namespace Coordination.Audit;
 
 public sealed class VerifyIntegrityInput : NetCoreInput
 {
-    [Description("The organisation (tenant) whose family streams to verify, e.g. county-pirkanmaa")]
+    [Description("The organisation (tenant) whose streams to verify, e.g. county-pirkanmaa")]
     public string Org { get; set; } = "";
 }
 
 /// <summary>
-/// `dotnet Coordination.dll verify-integrity &lt;org&gt;`: recomputes the hash chain of every family stream of an
+/// `dotnet Coordination.dll verify-integrity &lt;org&gt;`: recomputes the hash chain of every stream (family or team) of an
 /// organisation from the database and lists the broken ones. Exit code 1 when any is broken.
 /// </summary>
 [Description("Verify the hash chain of every stream (families and teams) of an organisation", Name = "verify-integrity")]

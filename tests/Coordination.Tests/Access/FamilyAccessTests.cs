@@ -82,3 +82,57 @@ public class FamilyAccessTests
         Assert.False(FamilyAccess.HasRelationship(Pro("int-1", Agency.Integration, Role.IntegrationClient), r));
     }
 }
+
+public class TeamRelationshipTests
+{
+    private const string Org = "county-pirkanmaa";
+    private static readonly DateTimeOffset Now = new(2026, 11, 3, 9, 0, 0, TimeSpan.FromHours(2));
+
+    private static Professional Pro(string id, Agency agency = Agency.SocialWork) => new(id, id, Org, agency, new HashSet<Role>());
+
+    private static Relationships Allocated(Guid teamId, string responsible)
+    {
+        var r = new Relationships();
+        r.Record(new Coordination.SystemicTeams.FamilyAllocatedToTeam(teamId, "Tiimi", responsible, responsible, null,
+            new Actor("coordinator-1", "K", Agency.SocialWork, Org), Now));
+        return r;
+    }
+
+    [Fact]
+    public void a_current_member_of_the_family_s_team_has_a_relationship_and_a_former_one_does_not()
+    {
+        var r = Allocated(Guid.NewGuid(), "sw-1");
+
+        Assert.True(FamilyAccess.HasRelationship(Pro("cl-1", Agency.FamilyWork), r, new HashSet<string> { "cl-1", "sw-1" }));
+        Assert.False(FamilyAccess.HasRelationship(Pro("cl-1", Agency.FamilyWork), r, new HashSet<string> { "sw-1" }));
+        Assert.False(FamilyAccess.HasRelationship(Pro("cl-1", Agency.FamilyWork), r));
+    }
+
+    [Fact]
+    public void allocating_relates_the_team_and_the_named_worker_not_the_person_who_allocated()
+    {
+        var r = Allocated(Guid.NewGuid(), "sw-1");
+
+        Assert.True(FamilyAccess.HasRelationship(Pro("sw-1"), r));
+        Assert.False(FamilyAccess.HasRelationship(Pro("coordinator-1"), r));
+    }
+
+    [Fact]
+    public void a_new_responsible_worker_replaces_the_old_one()
+    {
+        var team = Guid.NewGuid();
+        var r = Allocated(team, "sw-1");
+        r.Record(new Coordination.SystemicTeams.FamilyAllocatedToTeam(team, "Tiimi", "sw-2", "sw-2", team,
+            new Actor("coordinator-1", "K", Agency.SocialWork, Org), Now));
+
+        Assert.False(FamilyAccess.HasRelationship(Pro("sw-1"), r));
+        Assert.True(FamilyAccess.HasRelationship(Pro("sw-2"), r));
+    }
+
+    [Fact]
+    public void a_team_member_of_an_agency_without_client_relationships_has_none()
+    {
+        var r = Allocated(Guid.NewGuid(), "sw-1");
+        Assert.False(FamilyAccess.HasRelationship(Pro("aud-1", Agency.Audit), r, new HashSet<string> { "aud-1" }));
+    }
+}
