@@ -55,7 +55,7 @@ public static class Load
     /// from the scheduled start, so a stall shows up in the percentiles instead of slowing the load (no coordinated omission).
     /// </summary>
     public static async Task<Measurement> FixedRateAsync(double perSecond, TimeSpan duration, Func<int, Task<bool>> operation,
-        int maxInFlight = 64)
+        int maxInFlight = 64, CancellationToken stop = default)
     {
         using var inFlight = new SemaphoreSlim(maxInFlight);
         var count = (int)(perSecond * duration.TotalSeconds);
@@ -63,13 +63,21 @@ public static class Load
         var ok = new bool[count];
         var stopwatch = Stopwatch.StartNew();
         var tasks = new List<Task>(count);
-        for (var i = 0; i < count; i++)
+        var scheduled = 0;
+        for (var i = 0; i < count && !stop.IsCancellationRequested; i++, scheduled++)
         {
             var due = TimeSpan.FromSeconds(i / perSecond);
             var wait = due - stopwatch.Elapsed;
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait);
+                try
+                {
+                    await Task.Delay(wait, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
             }
             var index = i;
             tasks.Add(Task.Run(async () =>
@@ -85,10 +93,10 @@ public static class Load
                     inFlight.Release();
                 }
                 latencies[index] = (stopwatch.Elapsed - due).TotalMilliseconds;
-            }));
+            }, CancellationToken.None)); // a started operation runs to its end; only scheduling stops
         }
         await Task.WhenAll(tasks);
-        var good = latencies.Where((_, i) => ok[i]).ToArray();
-        return new Measurement(good.Length, count - good.Length, stopwatch.Elapsed, good);
+        var good = latencies.Take(scheduled).Where((_, i) => ok[i]).ToArray();
+        return new Measurement(good.Length, scheduled - good.Length, stopwatch.Elapsed, good);
     }
 }

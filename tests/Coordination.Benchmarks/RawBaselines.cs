@@ -49,6 +49,22 @@ public sealed class RawBaselines(NpgsqlDataSource dataSource, string schema)
         return true;
     }
 
+    /// <summary>An append by hand, then selects until the new row is seen: milliseconds from the commit to the first select that returns it.</summary>
+    public async Task<double> AppendThenSeeAsync(Guid streamId, string json)
+    {
+        await AppendAsync(streamId, json);
+        var committed = System.Diagnostics.Stopwatch.GetTimestamp();
+        await using var connection = await dataSource.OpenConnectionAsync();
+#pragma warning disable CA2100
+        await using var select = new NpgsqlCommand($"select seq from {Raw}.event where stream_id = @id order by version desc limit 1", connection);
+#pragma warning restore CA2100
+        select.Parameters.AddWithValue("id", streamId);
+        while (await select.ExecuteScalarAsync() is null)
+        {
+        }
+        return System.Diagnostics.Stopwatch.GetElapsedTime(committed).TotalMilliseconds;
+    }
+
     /// <summary>
     /// The same data a picture read returns, by hand: the picture's JSONB row by primary key and the family's contribution
     /// texts, in one round trip. (Selecting the picture row alone would compare our read with less data than it returns.)
