@@ -19,6 +19,9 @@ public sealed class HypothesesAndActions(ClockedHost host) : IClassFixture<Clock
         var proposed = await team.Discuss(family.FamilyId, hypotheses: new[] { Hypothesis(null, "The absences protect the mother.", "proposed", 2) });
         var hypothesisId = Guid.Parse(proposed["hypotheses"]![0]!["hypothesisId"]!.GetValue<string>());
         Assert.Equal(1, proposed["hypotheses"]![0]!["revision"]!.GetValue<int>());
+        await Task.Delay(20);
+        var betweenRevisions = DateTimeOffset.UtcNow;
+        await Task.Delay(20);
         await team.Discuss(family.FamilyId, hypotheses: new[] { Hypothesis(hypothesisId, "The absences protect the mother from being alone.", "supported", 2, 4) });
         var third = await team.Discuss(family.FamilyId, hypotheses: new[] { Hypothesis(hypothesisId, "Grandmother's visits show otherwise.", "discarded", 5) });
         Assert.Equal(3, third["hypotheses"]![0]!["revision"]!.GetValue<int>());
@@ -36,6 +39,13 @@ public sealed class HypothesesAndActions(ClockedHost host) : IClassFixture<Clock
         var picture = await (await team.As(team.Worker).GetAsync($"/api/families/{family.FamilyId}/picture")).Ok();
         Assert.Empty(picture["hypotheses"]!.AsArray());
         Assert.Equal(team.TeamId.ToString(), picture["team"]!["teamId"]!.GetValue<string>());
+
+        // An auditor replaying the picture as it stood between the first and second discussion sees the first version only.
+        var moment = Uri.EscapeDataString(TeamScenario.Time(betweenRevisions));
+        var replayed = await (await host.ClientFor(Caller.Auditor()).GetAsync($"/api/families/{family.FamilyId}/picture?asOf={moment}&knownAt={moment}")).Ok();
+        var then = Assert.Single(replayed["hypotheses"]!.AsArray());
+        Assert.Equal("proposed", then!["current"]!["status"]!.GetValue<string>());
+        Assert.Equal("The absences protect the mother.", then["current"]!["text"]!.GetValue<string>());
 
         // A discarded hypothesis stays discarded: nothing is written.
         var before = await host.EventCount(Orgs.Pirkanmaa);
