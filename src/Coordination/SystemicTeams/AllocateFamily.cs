@@ -67,13 +67,10 @@ public static class AllocateFamilyEndpoint
     private static async Task<AllocationContext> LoadAsync(IQuerySession session, Family family, Guid teamId, string workerId,
         Professional caller, CancellationToken ct)
     {
-        await session.QueryAsync<int>("select 1 from pg_advisory_xact_lock(hashtextextended(?, 0))", ct,
-            $"coordination:caseload:{caller.Organisation}:{workerId}");
+        await ResponsibleWorkers.LockAsync(session, caller.Organisation, workerId, ct);
         var team = await session.LoadAsync<Team>(teamId, ct);
-        var others = await session.Query<TeamCase>()
-            .Where(c => c.ResponsibleSocialWorkerId == workerId && c.Id != family.Id)
-            .ToListAsync(ct);
-        return new AllocationContext(team, others.Sum(c => c.Children.Count));
+        var cases = await ResponsibleWorkers.CasesAsync(session, workerId, ct);
+        return new AllocationContext(team, cases.Where(c => c.Id != family.Id).Sum(c => c.Children.Count));
     }
 }
 

@@ -11,7 +11,7 @@ public static class EndTeamMembershipEndpoint
     [WolverineDelete("/api/teams/{teamId}/members/{professionalId}", OperationId = "endTeamMembership")]
     [Tags("Systemic teams")]
     public static Task<IResult> Delete(Guid teamId, string professionalId, TeamWrites writes) =>
-        writes.AppendAsync(teamId, (session, _, ct) => ChildrenHeldInTeamAsync(session, teamId, professionalId, ct),
+        writes.AppendAsync(teamId, (session, _, ct) => ChildrenHeldInTeamAsync(session, teamId, professionalId, writes.Caller.Organisation, ct),
             (team, childrenHeld) => Decide(team, professionalId, childrenHeld, writes.Caller, writes.Now));
 
     /// <summary>
@@ -39,11 +39,12 @@ public static class EndTeamMembershipEndpoint
         return Decision.Ok(version => new TeamChangedResponse(team.Id, version), ended);
     }
 
-    private static async Task<int> ChildrenHeldInTeamAsync(IQuerySession session, Guid teamId, string professionalId, CancellationToken ct)
+    /// <summary>Under the worker's lock, so an allocation naming them cannot slip in between this count and the ending.</summary>
+    private static async Task<int> ChildrenHeldInTeamAsync(IQuerySession session, Guid teamId, string professionalId, string organisation,
+        CancellationToken ct)
     {
-        var cases = await session.Query<TeamCase>()
-            .Where(c => c.TeamId == teamId && c.ResponsibleSocialWorkerId == professionalId)
-            .ToListAsync(ct);
-        return cases.Sum(c => c.Children.Count);
+        await ResponsibleWorkers.LockAsync(session, organisation, professionalId, ct);
+        var cases = await ResponsibleWorkers.CasesAsync(session, professionalId, ct);
+        return cases.Where(c => c.TeamId == teamId).Sum(c => c.Children.Count);
     }
 }

@@ -85,6 +85,14 @@ public sealed class AllocationAndMembership(CoordinationHost host) : IClassFixtu
         await (await consultant.DeleteAsync($"/api/teams/{team.TeamId}/members/{team.Clinician.Id}")).Problem(HttpStatusCode.NotFound);
         // The social worker still sees the family.
         await (await team.As(team.Worker).GetAsync($"/api/families/{family.FamilyId}/picture")).Ok();
+
+        // The team shows who is in it now and who was.
+        var details = await (await consultant.GetAsync($"/api/teams/{team.TeamId}")).Ok();
+        Assert.Equal(3, details["members"]!.AsArray().Count);
+        Assert.Equal(team.Clinician.Id, Assert.Single(details["pastMembers"]!.AsArray())!["professionalId"]!.GetValue<string>());
+        Assert.Empty((await (await clinician.GetAsync("/api/teams")).Ok()).AsArray());
+        Assert.Equal(team.TeamId.ToString(), Assert.Single((await (await team.As(team.Worker).GetAsync("/api/teams")).Ok()).AsArray())!["teamId"]!.GetValue<string>());
+        await (await clinician.GetAsync($"/api/teams/{team.TeamId}")).Problem(HttpStatusCode.NotFound);
     }
 
     [Fact]

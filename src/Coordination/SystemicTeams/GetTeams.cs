@@ -1,0 +1,44 @@
+using Coordination.Hosting;
+using Coordination.Identity;
+using Marten;
+using Wolverine.Http;
+
+namespace Coordination.SystemicTeams;
+
+public sealed record TeamSummary(Guid TeamId, string Name, TeamRole? MyRole);
+
+public sealed record TeamDetails(Guid TeamId, string Name, long Version, Actor FormedBy, DateTimeOffset FormedAt,
+    IReadOnlyList<TeamMember> Members, IReadOnlyList<TeamMember> PastMembers, IReadOnlyList<TeamMeeting> Meetings);
+
+/// <summary>A team's members and meetings, and the teams a caller belongs to. No family data: nothing to use-log.</summary>
+public static class GetTeamsEndpoint
+{
+    [WolverineGet("/api/teams", OperationId = "listMyTeams")]
+    [Tags("Systemic teams")]
+    public static async Task<IResult> List(IDocumentStore store, HttpContext context, CancellationToken ct)
+    {
+        var caller = Professional.FromClaims(context.User)!;
+        await using var session = store.QuerySession(caller.Organisation);
+        // A county has tens of teams, not thousands: reading them all is cheaper than indexing membership.
+        var teams = await session.Query<Team>().ToListAsync(ct);
+        return Results.Ok(teams.Where(t => TeamAccess.MaySee(caller, t)).OrderBy(t => t.Name, StringComparer.Ordinal)
+            .Select(t => new TeamSummary(t.Id, t.Name, t.Current(caller.Id)?.Role)).ToList());
+    }
+
+    [WolverineGet("/api/teams/{teamId}", OperationId = "getTeam")]
+    [Tags("Systemic teams")]
+    public static async Task<IResult> Get(Guid teamId, IDocumentStore store, HttpContext context, CancellationToken ct)
+    {
+        var caller = Professional.FromClaims(context.User)!;
+        await using var session = store.QuerySession(caller.Organisation);
+        var team = await session.LoadAsync<Team>(teamId, ct);
+        if (team is null || !TeamAccess.MaySee(caller, team))
+        {
+            return Problems.Result(Problems.NotFound("team"));
+        }
+        context.Response.Headers.ETag = $"\"{team.Version}\"";
+        return Results.Ok(new TeamDetails(team.Id, team.Name, team.Version, team.FormedBy, team.FormedAt,
+            team.Members.Where(m => m.Until is null).ToList(), team.Members.Where(m => m.Until is not null).ToList(),
+            team.Meetings.OrderBy(m => m.ScheduledFor).ToList()));
+    }
+}
