@@ -37,8 +37,8 @@ public static class Agenda
     public const int DeadlineHorizonDays = 7;
     public static readonly TimeSpan HypothesisRevisitInterval = TimeSpan.FromDays(28);
 
-    public static IReadOnlyList<AgendaReason> Reasons(TeamCase c, IEnumerable<Deadline> deadlines, DateTimeOffset meetingAt,
-        DateTimeOffset? previousMeetingAt)
+    public static IReadOnlyList<AgendaReason> Reasons(TeamCase c, IEnumerable<Arrival> arrivals, IEnumerable<Deadline> deadlines,
+        DateTimeOffset meetingAt, DateTimeOffset? previousMeetingAt)
     {
         var since = previousMeetingAt ?? DateTimeOffset.MinValue;
         var meetingDay = FinnishCalendar.HelsinkiDate(meetingAt);
@@ -47,7 +47,7 @@ public static class Agenda
         {
             reasons.Add(new AgendaReason(AttentionReason.NewlyAllocated, At: c.AllocatedAt));
         }
-        reasons.AddRange(c.Arrivals.Where(a => a.RecordedAt > since).Select(a => new AgendaReason(a.Kind switch
+        reasons.AddRange(arrivals.Where(a => a.RecordedAt > since).Select(a => new AgendaReason(a.Kind switch
         {
             ArrivalKind.Concern => AttentionReason.NewConcern,
             ArrivalKind.Contribution => AttentionReason.NewContribution,
@@ -70,12 +70,14 @@ public static class Agenda
         return reasons;
     }
 
-    public static AgendaView For(Team team, TeamMeeting meeting, IEnumerable<TeamCase> cases, IReadOnlyDictionary<Guid, List<Deadline>> deadlines)
+    /// <param name="arrivals">What arrived in each family after the previous meeting (<see cref="Arrivals.SinceAsync"/>).</param>
+    public static AgendaView For(Team team, TeamMeeting meeting, IEnumerable<TeamCase> cases, IReadOnlyDictionary<Guid, List<Arrival>> arrivals,
+        IReadOnlyDictionary<Guid, List<Deadline>> deadlines)
     {
         var previous = team.MeetingBefore(meeting)?.ScheduledFor;
         var items = cases
             .Select(c => new AgendaItem(c.Id, c.Children, c.Stage, Caseload.Worker(c),
-                Reasons(c, deadlines.GetValueOrDefault(c.Id) ?? [], meeting.ScheduledFor, previous)))
+                Reasons(c, arrivals.GetValueOrDefault(c.Id) ?? [], deadlines.GetValueOrDefault(c.Id) ?? [], meeting.ScheduledFor, previous)))
             .OrderByDescending(i => i.Reasons.Count > 0).ThenBy(i => i.Children.Count > 0 ? i.Children[0].Name : "", StringComparer.Ordinal)
             .ThenBy(i => i.FamilyId)
             .ToList();

@@ -10,7 +10,8 @@ namespace Coordination.SystemicTeams;
 /// <summary>
 /// The team's views: the meeting agenda, the caseload and the members' workload. For the team's current members only:
 /// membership is what relates them to these families. Every family listed is use-logged. The views carry no case-note,
-/// reflection, hypothesis or action text (see <see cref="TeamCase"/>), so they show nothing a member's picture withholds.
+/// reflection, hypothesis or action text (see <see cref="TeamCase"/> and <see cref="Arrival"/>), so they show nothing a
+/// member's picture withholds.
 /// </summary>
 public static class GetTeamViewsEndpoint
 {
@@ -30,7 +31,8 @@ public static class GetTeamViewsEndpoint
         {
             return Problems.Result(Problems.NotFound("meeting"));
         }
-        var agenda = SystemicTeams.Agenda.For(view.Team, meeting, view.Cases, view.Deadlines);
+        var arrivals = await Arrivals.SinceAsync(session, view.Cases.Select(c => c.Id).ToList(), view.Team.MeetingBefore(meeting)?.ScheduledFor, ct);
+        var agenda = SystemicTeams.Agenda.For(view.Team, meeting, view.Cases, arrivals, view.Deadlines);
         return await LoggedAsync(log, context, caller, view, "team-meeting-agenda", agenda, ct);
     }
 

@@ -10,15 +10,13 @@ namespace Coordination.SystemicTeams;
 
 /// <summary>
 /// What the team views need of one family, and nothing more: no case-note text, no hypothesis or action wording, so a
-/// team view cannot show what the family's picture would withhold. Kept inline, in the transaction of every write: the
-/// agenda and caseload are current the moment a write is acknowledged, and the 30-child count (LsL 13 b §) is read
-/// under the allocating transaction's lock.
+/// team view cannot show what the family's picture would withhold. Kept inline, in the transaction of the writes that
+/// change it: the agenda and caseload are current the moment a write is acknowledged, and the 30-child count
+/// (LsL 13 b §) is read under the allocating transaction's lock. Contributions and hearings, the most frequent writes,
+/// do not touch it: the agenda reads what arrived from the event log itself (<see cref="Arrivals"/>).
 /// </summary>
 public sealed class TeamCase
 {
-    /// <summary>Arrivals kept per family; an agenda names at most this many new items of one family.</summary>
-    public const int ArrivalsKept = 50;
-
     public Guid Id { get; set; }
     public long Version { get; set; }
     public Guid? TeamId { get; set; }
@@ -30,23 +28,13 @@ public sealed class TeamCase
     public HashSet<Guid> UndecidedConcerns { get; set; } = [];
     public HashSet<Guid> RunningAssessments { get; set; } = [];
     public AssessmentOutcome? LastOutcome { get; set; }
-    public List<Arrival> Arrivals { get; set; } = [];
+    public int ConcernsReceived { get; set; }
     public DateTimeOffset? LastDiscussedAt { get; set; }
     public List<CaseHypothesis> Hypotheses { get; set; } = [];
     public List<CaseAction> Actions { get; set; } = [];
 }
 
 public sealed record CaseChild(Guid ChildId, string Name);
-
-/// <summary>Something that came into the family's record that the team has to look at: kind, whose, when recorded.</summary>
-public sealed record Arrival(ArrivalKind Kind, Agency Agency, Guid SubjectId, DateTimeOffset RecordedAt);
-
-public enum ArrivalKind
-{
-    Concern,
-    Contribution,
-    Hearing,
-}
 
 public enum CaseStage
 {
@@ -86,10 +74,11 @@ public sealed partial class TeamCaseProjection : SingleStreamProjection<TeamCase
 
     public static void Apply(ChildAddedToFamily e, TeamCase c) => c.Children.Add(new CaseChild(e.Child.MemberId, e.Child.Name));
 
-    public static void Apply(IEvent<ConcernRaised> e, TeamCase c)
+    public static void Apply(ConcernRaised e, TeamCase c)
     {
-        c.UndecidedConcerns.Add(e.Data.ConcernId);
-        c.Arrive(ArrivalKind.Concern, e.Data.By.Agency, e.Data.ConcernId, e);
+        c.UndecidedConcerns.Add(e.ConcernId);
+        c.ConcernsReceived++;
+        c.Restage();
     }
 
     public static void Apply(ConcernDecided e, TeamCase c)
@@ -103,12 +92,6 @@ public sealed partial class TeamCaseProjection : SingleStreamProjection<TeamCase
         c.RunningAssessments.Add(e.AssessmentId);
         c.Restage();
     }
-
-    public static void Apply(IEvent<ContributionRecorded> e, TeamCase c) =>
-        c.Arrive(ArrivalKind.Contribution, e.Data.Agency, e.Data.ContributionId, e);
-
-    public static void Apply(IEvent<ChildHearingRecorded> e, TeamCase c) =>
-        c.Arrive(ArrivalKind.Hearing, e.Data.By.Agency, e.Data.HearingId, e);
 
     public static void Apply(AssessmentConcluded e, TeamCase c)
     {
@@ -155,16 +138,6 @@ public sealed partial class TeamCaseProjection : SingleStreamProjection<TeamCase
 
 internal static class TeamCaseMutations
 {
-    public static void Arrive(this TeamCase c, ArrivalKind kind, Agency agency, Guid subjectId, IEvent e)
-    {
-        c.Arrivals.Add(new Arrival(kind, agency, subjectId, e.Recorded()));
-        if (c.Arrivals.Count > TeamCase.ArrivalsKept)
-        {
-            c.Arrivals.RemoveAt(0);
-        }
-        c.Restage();
-    }
-
     /// <summary>Where the family is on the statutory path, from its facts alone.</summary>
     public static void Restage(this TeamCase c) => c.Stage =
         c.RunningAssessments.Count > 0 ? CaseStage.Assessment
@@ -174,6 +147,6 @@ internal static class TeamCaseMutations
             AssessmentOutcome.ChildProtectionClient => CaseStage.ChildProtectionClient,
             AssessmentOutcome.SocialWelfareServices => CaseStage.SocialWelfareServices,
             AssessmentOutcome.NoFurtherAction => CaseStage.Closed,
-            _ => c.Arrivals.Count > 0 ? CaseStage.Closed : CaseStage.Registered,
+            _ => c.ConcernsReceived > 0 ? CaseStage.Closed : CaseStage.Registered,
         };
 }

@@ -47,7 +47,13 @@ public sealed class TheWeeklyMeeting(CoordinationHost host) : IClassFixture<Coor
         await team.Discuss(withOldHypothesis.FamilyId, heldAt: now.AddDays(-40),
             hypotheses: new[] { new { hypothesisId = (Guid?)null, text = "Absences keep the family's shame hidden.", status = "proposed", evidence = new[] { new { familyVersion = 1 } } } });
 
-        var secondMeeting = await team.ScheduleMeeting(now.AddDays(6));
+        // The meeting falls three days before the waiting decision is due (7 working days: 9 to 15 calendar days away,
+        // holidays included), so that deadline is due within a week of it while everything above has happened.
+        var decisionDueOn = DateOnly.Parse((await (await worker.GetAsync($"/api/families/{decisionDue.FamilyId}/picture")).Ok())
+            ["concerns"]![0]!["decisionDue"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        var meetingAt = new DateTimeOffset(decisionDueOn.AddDays(-3).ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero);
+        Assert.True(meetingAt > now.AddDays(5));
+        var secondMeeting = await team.ScheduleMeeting(meetingAt);
         var agenda = (await team.Agenda(secondMeeting)).ToDictionary(f => Guid.Parse(f!["familyId"]!.GetValue<string>()));
 
         Assert.Equal(6, agenda.Count);

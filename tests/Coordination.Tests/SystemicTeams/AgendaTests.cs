@@ -11,8 +11,12 @@ public class AgendaTests
 
     private static TeamCase Case() => new() { Id = Guid.NewGuid(), AllocatedAt = Previous.AddDays(-30) };
 
-    private static List<AttentionReason> Reasons(TeamCase c, params Deadline[] deadlines) =>
-        Agenda.Reasons(c, deadlines, Meeting, Previous).Select(r => r.Reason).ToList();
+    private static List<AttentionReason> Reasons(TeamCase c, params Deadline[] deadlines) => Reasons(c, [], deadlines);
+
+    private static List<AttentionReason> Reasons(TeamCase c, IEnumerable<Arrival> arrivals, params Deadline[] deadlines) =>
+        Agenda.Reasons(c, arrivals, deadlines, Meeting, Previous).Select(r => r.Reason).ToList();
+
+    private static Arrival Arrived(ArrivalKind kind, Agency agency, DateTimeOffset at) => new(Guid.NewGuid(), kind, agency, Guid.NewGuid(), at);
 
     private static Deadline Due(DateOnly due, DateOnly? met = null) =>
         new() { Key = "k", Kind = DeadlineKind.AssessmentDecision, SubjectId = Guid.NewGuid(), DueDate = due, MetOn = met };
@@ -20,27 +24,26 @@ public class AgendaTests
     [Fact]
     public void a_family_with_nothing_new_needs_no_attention()
     {
-        var c = Case();
-        c.Arrivals.Add(new Arrival(ArrivalKind.Concern, Agency.SchoolWelfare, Guid.NewGuid(), Previous.AddMinutes(-1)));
-        Assert.Empty(Reasons(c));
+        Assert.Empty(Reasons(Case(), [Arrived(ArrivalKind.Concern, Agency.SchoolWelfare, Previous.AddMinutes(-1))]));
     }
 
     [Fact]
     public void what_arrived_after_the_previous_meeting_is_new()
     {
-        var c = Case();
-        c.Arrivals.Add(new Arrival(ArrivalKind.Concern, Agency.SchoolWelfare, Guid.NewGuid(), Previous.AddMinutes(1)));
-        c.Arrivals.Add(new Arrival(ArrivalKind.Contribution, Agency.ChildPsychiatry, Guid.NewGuid(), Previous.AddDays(2)));
-        c.Arrivals.Add(new Arrival(ArrivalKind.Hearing, Agency.SocialWork, Guid.NewGuid(), Previous.AddDays(3)));
-        Assert.Equal([AttentionReason.NewConcern, AttentionReason.NewContribution, AttentionReason.NewHearing], Reasons(c));
+        Arrival[] arrivals =
+        [
+            Arrived(ArrivalKind.Concern, Agency.SchoolWelfare, Previous.AddMinutes(1)),
+            Arrived(ArrivalKind.Contribution, Agency.ChildPsychiatry, Previous.AddDays(2)),
+            Arrived(ArrivalKind.Hearing, Agency.SocialWork, Previous.AddDays(3)),
+        ];
+        Assert.Equal([AttentionReason.NewConcern, AttentionReason.NewContribution, AttentionReason.NewHearing], Reasons(Case(), arrivals));
     }
 
     [Fact]
     public void the_first_meeting_of_a_team_counts_everything_as_new()
     {
-        var c = Case();
-        c.Arrivals.Add(new Arrival(ArrivalKind.Concern, Agency.SchoolWelfare, Guid.NewGuid(), Previous.AddDays(-100)));
-        var reasons = Agenda.Reasons(c, [], Meeting, previousMeetingAt: null).Select(r => r.Reason);
+        var reasons = Agenda.Reasons(Case(), [Arrived(ArrivalKind.Concern, Agency.SchoolWelfare, Previous.AddDays(-100))], [], Meeting,
+            previousMeetingAt: null).Select(r => r.Reason);
         Assert.Equal([AttentionReason.NewlyAllocated, AttentionReason.NewConcern], reasons);
     }
 
