@@ -3,6 +3,7 @@ using Coordination.Deadlines;
 using Coordination.Hosting;
 using Coordination.Identity;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace Coordination.SystemicTeams;
@@ -17,45 +18,41 @@ public static class GetTeamViewsEndpoint
 {
     [WolverineGet("/api/teams/{teamId}/meetings/{meetingId}/agenda", OperationId = "getMeetingAgenda")]
     [Tags("Systemic teams")]
-    public static async Task<IResult> Agenda(Guid teamId, Guid meetingId, IDocumentStore store, AccessLog log, HttpContext context,
-        CancellationToken ct)
-    {
-        var caller = Professional.FromClaims(context.User)!;
-        await using var session = store.QuerySession(caller.Organisation);
-        var (view, refused) = await LoadAsync(session, caller, teamId, ct);
-        if (refused is not null)
+    public static Task<IResult> Agenda(Guid teamId, Guid meetingId, IDocumentStore store, AccessLog log, HttpContext context,
+        CancellationToken ct) =>
+        ViewAsync(teamId, "team-meeting-agenda", store, log, context, async (session, view) =>
         {
-            return refused;
-        }
-        if (view!.Team.Meetings.Find(m => m.MeetingId == meetingId) is not { } meeting)
-        {
-            return Problems.Result(Problems.NotFound("meeting"));
-        }
-        var arrivals = await Arrivals.SinceAsync(session, view.Cases.Select(c => c.Id).ToList(), view.Team.MeetingBefore(meeting)?.ScheduledFor, ct);
-        var agenda = SystemicTeams.Agenda.For(view.Team, meeting, view.Cases, arrivals, view.Deadlines);
-        return await LoggedAsync(log, context, caller, view, "team-meeting-agenda", agenda, ct);
-    }
+            if (view.Team.Meetings.Find(m => m.MeetingId == meetingId) is not { } meeting)
+            {
+                return Problems.NotFound("meeting");
+            }
+            var since = view.Team.MeetingBefore(meeting)?.ScheduledFor;
+            var arrivals = await Arrivals.SinceAsync(session, view.Cases.Select(c => c.Id).ToList(), since, ct);
+            return SystemicTeams.Agenda.For(view.Team, meeting, view.Cases, arrivals, view.Deadlines);
+        }, ct);
 
     [WolverineGet("/api/teams/{teamId}/caseload", OperationId = "getTeamCaseload")]
     [Tags("Systemic teams")]
-    public static async Task<IResult> Caseload(Guid teamId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
-        CancellationToken ct)
-    {
-        var caller = Professional.FromClaims(context.User)!;
-        await using var session = store.QuerySession(caller.Organisation);
-        var (view, refused) = await LoadAsync(session, caller, teamId, ct);
-        if (refused is not null)
-        {
-            return refused;
-        }
-        var caseload = SystemicTeams.Caseload.For(view!.Cases, view.Deadlines, clock.GetUtcNow());
-        return await LoggedAsync(log, context, caller, view, "team-caseload", caseload, ct);
-    }
+    public static Task<IResult> Caseload(Guid teamId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
+        CancellationToken ct) =>
+        ViewAsync(teamId, "team-caseload", store, log, context,
+            (_, view) => Task.FromResult<object>(SystemicTeams.Caseload.For(view.Cases, view.Deadlines, clock.GetUtcNow())), ct);
 
     [WolverineGet("/api/teams/{teamId}/workload", OperationId = "getTeamWorkload")]
     [Tags("Systemic teams")]
-    public static async Task<IResult> Workload(Guid teamId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
-        CancellationToken ct)
+    public static Task<IResult> Workload(Guid teamId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
+        CancellationToken ct) =>
+        ViewAsync(teamId, "team-workload", store, log, context, async (session, view) =>
+        {
+            var memberIds = view.Team.CurrentMemberIds().ToArray();
+            var responsibleAnywhere = await session.Query<TeamCase>().Where(c => c.ResponsibleSocialWorkerId.IsOneOf(memberIds)).ToListAsync(ct);
+            var children = responsibleAnywhere.GroupBy(c => c.ResponsibleSocialWorkerId!).ToDictionary(g => g.Key, g => g.Sum(c => c.Children.Count));
+            return SystemicTeams.Caseload.Workload(view.Team, view.Cases, view.Deadlines, children, clock.GetUtcNow());
+        }, ct);
+
+    /// <summary>Authorises, loads the team's cases, builds the view (or a problem), and use-logs every family it lists.</summary>
+    private static async Task<IResult> ViewAsync(Guid teamId, string data, IDocumentStore store, AccessLog log, HttpContext context,
+        Func<IQuerySession, TeamView, Task<object>> build, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
         await using var session = store.QuerySession(caller.Organisation);
@@ -64,11 +61,12 @@ public static class GetTeamViewsEndpoint
         {
             return refused;
         }
-        var memberIds = view!.Team.CurrentMemberIds().ToArray();
-        var responsibleAnywhere = await session.Query<TeamCase>().Where(c => c.ResponsibleSocialWorkerId.IsOneOf(memberIds)).ToListAsync(ct);
-        var children = responsibleAnywhere.GroupBy(c => c.ResponsibleSocialWorkerId!).ToDictionary(g => g.Key, g => g.Sum(c => c.Children.Count));
-        var workload = SystemicTeams.Caseload.Workload(view.Team, view.Cases, view.Deadlines, children, clock.GetUtcNow());
-        return await LoggedAsync(log, context, caller, view, "team-workload", workload, ct);
+        var body = await build(session, view!);
+        if (body is ProblemDetails problem)
+        {
+            return Problems.Result(problem);
+        }
+        return await LoggedAsync(log, context, caller, view!, data, body, ct);
     }
 
     private sealed record TeamView(Team Team, IReadOnlyList<TeamCase> Cases, IReadOnlyDictionary<Guid, List<Deadline>> Deadlines);
