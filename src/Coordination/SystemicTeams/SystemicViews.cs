@@ -19,6 +19,13 @@ public sealed record ActionView(Guid ActionId, Guid DiscussionId, string Descrip
 
 public sealed record WithheldAction(Guid ActionId, DateTimeOffset AgreedAt, bool Withheld, string Reason);
 
+public sealed record DiscussionView(Guid DiscussionId, Guid TeamId, Guid? MeetingId, IReadOnlyList<string> ParticipantIds, string? Reflections,
+    IReadOnlyList<RecordedHypothesis> Hypotheses, IReadOnlyList<Guid> ActionIds, Actor By, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt);
+
+/// <summary>A discussion this viewer may not read: that it took place, when, and who took part (ATL 44 §), nothing said in it.</summary>
+public sealed record WithheldDiscussion(Guid DiscussionId, Guid TeamId, IReadOnlyList<string> ParticipantIds, DateTimeOffset OccurredAt,
+    bool Withheld, string Reason);
+
 /// <summary>Something of the systemic record shown to another agency, and on what basis (for the disclosure log).</summary>
 public sealed record SharedDiscussionContent(string Data, Agency Owner, string Basis);
 
@@ -28,6 +35,35 @@ public sealed record SystemicView(IReadOnlyList<HypothesisView> Hypotheses, IRea
 /// <summary>Cuts the systemic record for one viewer by <see cref="Sharing.DecideDiscussion"/>. Pure.</summary>
 public static class SystemicViews
 {
+    /// <summary>Every discussion of the family, newest first, with its reflections where the viewer may read them.</summary>
+    public static (IReadOnlyList<object> Discussions, IReadOnlyList<SharedDiscussionContent> Disclosed) Discussions(Professional viewer,
+        SystemicRecord? record, IReadOnlyList<ConsentInForce> consents)
+    {
+        if (record is null)
+        {
+            return ([], []);
+        }
+        var disclosed = new List<SharedDiscussionContent>();
+        var views = record.Discussions.OrderByDescending(d => d.OccurredAt).Select(d =>
+        {
+            var decision = Sharing.DecideDiscussion(viewer.Agency, viewer.Id, d.By.Agency, d.ParticipantIds, consents);
+            if (decision is Disclosure.Withheld withheld)
+            {
+                return (object)new WithheldDiscussion(d.DiscussionId, d.TeamId, d.ParticipantIds, d.OccurredAt, true, withheld.Reason);
+            }
+            if (decision is Disclosure.Shown shown)
+            {
+                disclosed.Add(new SharedDiscussionContent($"discussion:{d.DiscussionId}", d.By.Agency, shown.Basis));
+            }
+            var hypotheses = record.Hypotheses.SelectMany(h => h.Revisions.Where(r => r.DiscussionId == d.DiscussionId)
+                .Select(r => new RecordedHypothesis(h.HypothesisId, r.Revision))).ToList();
+            var actions = record.Actions.Where(a => a.DiscussionId == d.DiscussionId).Select(a => a.ActionId).ToList();
+            return new DiscussionView(d.DiscussionId, d.TeamId, d.MeetingId, d.ParticipantIds, d.Reflections, hypotheses, actions, d.By,
+                d.OccurredAt, d.RecordedAt);
+        }).ToList();
+        return (views, disclosed);
+    }
+
     public static SystemicView For(Professional viewer, SystemicRecord? record, IReadOnlyList<ConsentInForce> consents)
     {
         if (record is null)

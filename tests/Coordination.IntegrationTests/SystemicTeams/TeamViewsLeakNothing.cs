@@ -48,6 +48,7 @@ public sealed class TeamViewsLeakNothing(CoordinationHost host) : IClassFixture<
             ["caseload"] = await (await clinician.GetAsync($"/api/teams/{team.TeamId}/caseload")).Ok(),
             ["workload"] = await (await clinician.GetAsync($"/api/teams/{team.TeamId}/workload")).Ok(),
             ["hypotheses"] = hypotheses,
+            ["systemic-discussions"] = await (await clinician.GetAsync($"/api/families/{family.FamilyId}/systemic-discussions")).Ok(),
         };
 
         // The picture withholds all of it...
@@ -57,6 +58,9 @@ public sealed class TeamViewsLeakNothing(CoordinationHost host) : IClassFixture<
         Assert.True(revision!["withheld"]!.GetValue<bool>());
         Assert.Equal("no-consent", revision["reason"]!.GetValue<string>());
         Assert.True(Assert.Single(picture["openActions"]!.AsArray())!["withheld"]!.GetValue<bool>());
+        var discussion = Assert.Single(views["systemic-discussions"]["discussions"]!.AsArray());
+        Assert.True(discussion!["withheld"]!.GetValue<bool>());
+        Assert.Equal(2, discussion["participantIds"]!.AsArray().Count); // who took part is on record (ATL 44 §); what was said is not shown
 
         // ...and no team view shows any text of the family's record that the picture does not. (Who the team's members are
         // is the team's own information, shown in its workload; it is in the record too, as discussion participants.)
@@ -85,7 +89,8 @@ public sealed class TeamViewsLeakNothing(CoordinationHost host) : IClassFixture<
         var team = await TeamScenario.FormedAsync(host);
         var family = await team.AllocatedFamilyAsync();
         var text = $"HYPOTHESIS-{Guid.NewGuid():N}";
-        await team.Discuss(family.FamilyId, participants: [team.Worker.Id, team.Clinician.Id],
+        var reflections = $"REFLECTION-{Guid.NewGuid():N}";
+        await team.Discuss(family.FamilyId, participants: [team.Worker.Id, team.Clinician.Id], reflections: reflections,
             hypotheses: new[] { new { hypothesisId = (Guid?)null, text, status = "proposed", evidence = Array.Empty<object>() } });
 
         var clinician = team.As(team.Clinician);
@@ -93,11 +98,16 @@ public sealed class TeamViewsLeakNothing(CoordinationHost host) : IClassFixture<
         Assert.Equal(text, hypotheses["hypotheses"]![0]!["current"]!["text"]!.GetValue<string>());
         var picture = await (await clinician.GetAsync($"/api/families/{family.FamilyId}/picture")).Ok();
         Assert.Equal(text, picture["hypotheses"]![0]!["current"]!["text"]!.GetValue<string>());
+        var discussions = await (await clinician.GetAsync($"/api/families/{family.FamilyId}/systemic-discussions")).Ok();
+        var discussion = Assert.Single(discussions["discussions"]!.AsArray());
+        Assert.Equal(reflections, discussion!["reflections"]!.GetValue<string>());
+        Assert.Equal(1, discussion["hypotheses"]![0]!["revision"]!.GetValue<int>());
 
         var log = (await (await host.ClientFor(Caller.Auditor()).GetAsync($"/api/audit/access-log?familyId={family.FamilyId}")).Ok()).AsArray();
         var disclosures = log.Where(e => e!["kind"]!.GetValue<string>() == "disclosure"
                                          && e["professionalId"]!.GetValue<string>() == team.Clinician.Id).ToList();
-        Assert.Equal(2, disclosures.Count); // once through /hypotheses, once through the picture
+        Assert.Equal(3, disclosures.Count); // the hypothesis through /hypotheses and the picture, the discussion through its route
+        Assert.Single(disclosures, d => d!["data"]!.GetValue<string>().StartsWith("discussion:", StringComparison.Ordinal));
         Assert.All(disclosures, d => Assert.Equal("discussion-participant", d!["basis"]!.GetValue<string>()));
         Assert.All(disclosures, d => Assert.Equal("social-work", d!["ownerAgency"]!.GetValue<string>()));
         // The team's views are use-logged family by family.

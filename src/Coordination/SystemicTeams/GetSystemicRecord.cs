@@ -1,0 +1,74 @@
+using Coordination.Access;
+using Coordination.Audit;
+using Coordination.Hosting;
+using Coordination.Identity;
+using Coordination.SituationalPicture;
+using Marten;
+using Wolverine.Http;
+
+namespace Coordination.SystemicTeams;
+
+public sealed record HypothesesResponse(Guid FamilyId, long Version, IReadOnlyList<HypothesisView> Hypotheses);
+
+public sealed record DiscussionsResponse(Guid FamilyId, long Version, IReadOnlyList<object> Discussions);
+
+/// <summary>The team's systemic record of one family, cut for the caller by docs/sharing.md 2b.</summary>
+public static class GetSystemicRecordEndpoint
+{
+    /// <summary>Every hypothesis of the family with all its versions, as this caller may see them; use- and disclosure-logged.</summary>
+    [WolverineGet("/api/families/{familyId}/hypotheses", OperationId = "getHypotheses")]
+    [Tags("Systemic teams")]
+    public static Task<IResult> Hypotheses(Guid familyId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
+        CancellationToken ct) =>
+        ReadAsync(familyId, "hypotheses", store, log, context, clock, (caller, record, consents) =>
+        {
+            var view = SystemicViews.For(caller, record, consents);
+            return (h => new HypothesesResponse(familyId, h, view.Hypotheses),
+                view.Disclosed.Where(d => d.Data.StartsWith("hypothesis:", StringComparison.Ordinal)).ToList());
+        }, ct);
+
+    /// <summary>The team's discussions of the family, newest first: participants always, reflections as the caller may see them.</summary>
+    [WolverineGet("/api/families/{familyId}/systemic-discussions", OperationId = "getSystemicDiscussions")]
+    [Tags("Systemic teams")]
+    public static Task<IResult> Discussions(Guid familyId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
+        CancellationToken ct) =>
+        ReadAsync(familyId, "systemic-discussions", store, log, context, clock, (caller, record, consents) =>
+        {
+            var (discussions, disclosed) = SystemicViews.Discussions(caller, record, consents);
+            return (version => new DiscussionsResponse(familyId, version, discussions), disclosed);
+        }, ct);
+
+    private static async Task<IResult> ReadAsync(Guid familyId, string data, IDocumentStore store, AccessLog log, HttpContext context,
+        TimeProvider clock,
+        Func<Professional, SystemicRecord?, IReadOnlyList<ConsentInForce>, (Func<long, object> Body, IReadOnlyList<SharedDiscussionContent> Disclosed)> cut,
+        CancellationToken ct)
+    {
+        var caller = Professional.FromClaims(context.User)!;
+        var (purpose, invalid) = AccessPurpose.Read(context);
+        if (invalid is not null)
+        {
+            return Problems.Result(invalid);
+        }
+        await using var session = store.QuerySession(caller.Organisation);
+        var batch = session.CreateBatchQuery();
+        var pictureLoad = batch.Load<FamilyPicture>(familyId);
+        var recordLoad = batch.Load<SystemicRecord>(familyId);
+        await batch.Execute(ct);
+        var picture = await pictureLoad;
+        if (picture is null || !await FamilyAccess.HasRelationshipAsync(session, caller, picture.Relationships, ct))
+        {
+            return Problems.Result(Problems.NotFound());
+        }
+
+        var consents = picture.Consents.Where(c => c.InForceOn(clock.GetUtcNow())).Select(c => c.AsConsentInForce()).ToList();
+        var (body, disclosed) = cut(caller, await recordLoad, consents);
+        var entries = new List<AccessLogEntry> { AccessLogEntry.Use(caller, familyId, data, purpose!) };
+        entries.AddRange(disclosed.Select(d => AccessLogEntry.Disclosed(caller, familyId, d.Data, d.Owner, d.Basis, purpose!)));
+        if (await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)
+        {
+            return failed;
+        }
+        context.Response.Headers.ETag = $"\"{picture.Version}\"";
+        return Results.Ok(body(picture.Version));
+    }
+}
