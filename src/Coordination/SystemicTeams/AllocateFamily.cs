@@ -18,9 +18,6 @@ public sealed record AllocationContext(Team? Team, int ChildrenHeldElsewhere);
 
 public static class AllocateFamilyEndpoint
 {
-    /// <summary>LsL 13 b §: a responsible social worker should not hold more than this many children.</summary>
-    public const int ChildLimit = 30;
-
     [WolverinePost("/api/teams/{teamId}/families", OperationId = "allocateFamily")]
     [Tags("Systemic teams")]
     public static Task<IResult> Post(Guid teamId, AllocateFamily command, FamilyWrites writes) =>
@@ -50,10 +47,9 @@ public static class AllocateFamilyEndpoint
             return Decision.Refuse(Problems.Conflict("already-allocated", "The family is allocated to this team and worker already."));
         }
         var held = context.ChildrenHeldElsewhere + family.ChildIds.Count;
-        if (held > ChildLimit)
+        if (ResponsibleWorkers.OverLimit(held) is { } overLimit)
         {
-            return Decision.Refuse(Problems.Conflict("caseload-limit",
-                $"This worker would hold {held} children; a responsible social worker holds at most {ChildLimit} (LsL 13 b §)."));
+            return overLimit;
         }
         var allocated = new FamilyAllocatedToTeam(teamId, team.Name, worker.ProfessionalId, worker.Name, family.Relationships.TeamId,
             caller.AsActor(), now);
@@ -67,10 +63,8 @@ public static class AllocateFamilyEndpoint
     private static async Task<AllocationContext> LoadAsync(IQuerySession session, Family family, Guid teamId, string workerId,
         Professional caller, CancellationToken ct)
     {
-        await ResponsibleWorkers.LockAsync(session, caller.Organisation, workerId, ct);
-        var team = await session.LoadAsync<Team>(teamId, ct);
-        var cases = await ResponsibleWorkers.CasesAsync(session, workerId, ct);
-        return new AllocationContext(team, cases.Where(c => c.Id != family.Id).Sum(c => c.Children.Count));
+        var held = await ResponsibleWorkers.ChildrenHeldElsewhereAsync(session, caller.Organisation, workerId, family.Id, ct);
+        return new AllocationContext(await session.LoadAsync<Team>(teamId, ct), held);
     }
 }
 

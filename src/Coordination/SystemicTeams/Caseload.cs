@@ -45,7 +45,7 @@ public static class Caseload
             var dueSoon = responsible.SelectMany(c => deadlines.GetValueOrDefault(c.Id) ?? [])
                 .Count(d => DeadlineRules.StateOn(d, today, Agenda.DeadlineHorizonDays) is DeadlineState.DueSoon or DeadlineState.Overdue);
             return new WorkloadItem(m.ProfessionalId, m.Name, m.Role, responsible.Count, responsible.Sum(c => c.Children.Count),
-                childrenInOrganisation.GetValueOrDefault(m.ProfessionalId), AllocateFamilyEndpoint.ChildLimit, owned.Count,
+                childrenInOrganisation.GetValueOrDefault(m.ProfessionalId), ResponsibleWorkers.ChildLimit, owned.Count,
                 owned.Count(a => a.DueBy < today), dueSoon);
         }).OrderBy(w => w.Name, StringComparer.Ordinal).ToList();
     }

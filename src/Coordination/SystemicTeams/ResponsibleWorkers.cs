@@ -9,6 +9,23 @@ namespace Coordination.SystemicTeams;
 /// </summary>
 public static class ResponsibleWorkers
 {
+    /// <summary>LsL 13 b §: a responsible social worker should not hold more than this many children.</summary>
+    public const int ChildLimit = 30;
+
+    /// <summary>The refusal when naming the worker would take them over the limit; null when it would not.</summary>
+    public static Writing.Decision? OverLimit(int childrenHeld) => childrenHeld <= ChildLimit
+        ? null
+        : Writing.Decision.Refuse(Hosting.Problems.Conflict("caseload-limit",
+            $"This worker would hold {childrenHeld} children; a responsible social worker holds at most {ChildLimit} (LsL 13 b §)."));
+
+    /// <summary>Under the worker's lock: the children they hold in the organisation's families other than <paramref name="familyId"/>.</summary>
+    public static async Task<int> ChildrenHeldElsewhereAsync(IQuerySession session, string organisation, string workerId, Guid familyId,
+        CancellationToken ct)
+    {
+        await LockAsync(session, organisation, workerId, ct);
+        return (await CasesAsync(session, workerId, ct)).Where(c => c.Id != familyId).Sum(c => c.Children.Count);
+    }
+
     public static async Task LockAsync(IQuerySession session, string organisation, string workerId, CancellationToken ct) =>
         await session.QueryAsync<int>("select 1 from pg_advisory_xact_lock(hashtextextended(?, 0))", ct,
             $"coordination:responsible-worker:{organisation}:{workerId}");

@@ -22,6 +22,18 @@ public sealed class AllocationAndMembership(CoordinationHost host) : IClassFixtu
         Assert.Contains("31", refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(before, await host.EventCount(Orgs.Uusimaa));
 
+        // Naming the full worker responsible at an assessment's conclusion is refused by the same rule.
+        var assessed = await new StatutoryPath(host, team.Worker).OpenAssessment(children: 1);
+        await assessed.HearAll();
+        before = await host.EventCount(Orgs.Uusimaa);
+        var conclusion = await (await assessed.SocialWork.PostJson($"/api/families/{assessed.FamilyId}/assessments/{assessed.AssessmentId}/conclusion", new
+        {
+            outcome = "child-protection-client", summary = "Support in open care is needed.", concludedAt = StatutoryPath.Now(),
+            responsibleSocialWorkerId = team.Worker.Id,
+        })).Problem(HttpStatusCode.Conflict);
+        Assert.EndsWith("caseload-limit", conclusion["type"]!.GetValue<string>());
+        Assert.Equal(before, await host.EventCount(Orgs.Uusimaa));
+
         // Another worker of the team can take the family.
         await (await team.Allocate(oneMore.FamilyId, team.Consultant.Id)).Ok();
         var workload = (await (await team.As(team.Coordinator).GetAsync($"/api/teams/{team.TeamId}/workload")).Ok()).AsArray();

@@ -17,10 +17,18 @@ public static class ConcludeAssessmentEndpoint
     [WolverinePost("/api/families/{familyId}/assessments/{assessmentId}/conclusion", OperationId = "concludeAssessment")]
     [Tags("Assessment")]
     public static Task<IResult> Post(Guid familyId, Guid assessmentId, ConcludeAssessment command, FamilyWrites writes) =>
-        writes.AppendAsync(familyId, family => Decide(family, assessmentId, command, writes.Caller, writes.Now));
+        writes.AppendAsync(familyId,
+            (session, family, ct) => command.ResponsibleSocialWorkerId is { } worker
+                ? SystemicTeams.ResponsibleWorkers.ChildrenHeldElsewhereAsync(session, writes.Caller.Organisation, worker, family.Id, ct)
+                : Task.FromResult(0),
+            (family, childrenHeldElsewhere) => Decide(family, assessmentId, command, childrenHeldElsewhere, writes.Caller, writes.Now));
 
-    /// <summary>SHL 37 §, LsL 27 §: social work concludes, and only when every child of the assessment has been heard (LsL 20 §).</summary>
-    public static Decision Decide(Family family, Guid assessmentId, ConcludeAssessment command, Identity.Professional caller, DateTimeOffset now)
+    /// <summary>
+    /// SHL 37 §, LsL 27 §: social work concludes, and only when every child of the assessment has been heard (LsL 20 §).
+    /// A named responsible social worker takes on the family's children, within the limit of LsL 13 b §.
+    /// </summary>
+    public static Decision Decide(Family family, Guid assessmentId, ConcludeAssessment command, int childrenHeldElsewhere,
+        Identity.Professional caller, DateTimeOffset now)
     {
         if (!family.Assessments.TryGetValue(assessmentId, out var assessment))
         {
@@ -45,6 +53,11 @@ public static class ConcludeAssessmentEndpoint
         if (Refusals.NotInFuture("concludedAt", command.ConcludedAt, now) is { } future)
         {
             return future;
+        }
+        if (command.ResponsibleSocialWorkerId is not null
+            && SystemicTeams.ResponsibleWorkers.OverLimit(childrenHeldElsewhere + family.ChildIds.Count) is { } overLimit)
+        {
+            return overLimit;
         }
         var concluded = new AssessmentConcluded(assessmentId, command.Outcome!.Value, command.Summary!, command.ClientOpinion,
             command.NamedWorkerNeeded ?? false, command.ResponsibleSocialWorkerId, caller.AsActor(), command.ConcludedAt!.Value);
