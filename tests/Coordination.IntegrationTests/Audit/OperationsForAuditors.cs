@@ -121,6 +121,7 @@ public sealed class TheVerifyIntegrityVerb(CoordinationHost host) : IClassFixtur
     {
         var intact = await BusyFamily();
         var tampered = await BusyFamily();
+        var (team, teamFamily) = await SystemicTeams.TeamWork.OnAFamily(Host);
         await using (var connection = Host.Store.Storage.Database.CreateConnection())
         {
             await connection.OpenAsync();
@@ -135,6 +136,10 @@ public sealed class TheVerifyIntegrityVerb(CoordinationHost host) : IClassFixtur
         Assert.True(exitCode == 1, output);
         Assert.Contains($"BROKEN {tampered.FamilyId} first broken version 3", output, StringComparison.Ordinal);
         Assert.DoesNotContain(intact.FamilyId.ToString(), output, StringComparison.Ordinal);
+        // Team streams are sealed the same way and verified with the families.
+        Assert.DoesNotContain(team.TeamId.ToString(), output, StringComparison.Ordinal);
+        Assert.DoesNotContain(teamFamily.FamilyId.ToString(), output, StringComparison.Ordinal);
+        Assert.Contains("4 streams", output, StringComparison.Ordinal);
         Assert.Contains("1 broken", output, StringComparison.Ordinal);
     }
 
