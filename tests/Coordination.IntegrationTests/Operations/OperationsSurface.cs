@@ -24,6 +24,14 @@ public sealed class OperationsSurface(CoordinationHost host) : IClassFixture<Coo
         Assert.Contains("/api/families/search", paths);
         Assert.Contains("/api/families/{familyId}/picture", paths);
         Assert.Contains("/api/families/{familyId}/children", paths);
+        // The systemic-team routes of the contract.
+        string[] teamRoutes =
+        [
+            "/api/teams", "/api/teams/{teamId}/members", "/api/teams/{teamId}/members/{professionalId}", "/api/teams/{teamId}/families",
+            "/api/teams/{teamId}/meetings", "/api/teams/{teamId}/meetings/{meetingId}/agenda", "/api/families/{familyId}/systemic-discussions",
+            "/api/teams/{teamId}/caseload", "/api/families/{familyId}/hypotheses",
+        ];
+        Assert.All(teamRoutes, route => Assert.Contains(route, paths));
     }
 
     [Fact]

@@ -96,6 +96,28 @@ public sealed class HypothesesAndActions(ClockedHost host) : IClassFixture<Clock
     }
 
     [Fact]
+    public async Task a_discussion_sent_twice_with_one_idempotency_key_is_recorded_once()
+    {
+        host.Clock.Reset();
+        var team = await TeamScenario.FormedAsync(host);
+        var family = await team.AllocatedFamilyAsync();
+        var body = new { teamId = team.TeamId, participantIds = new[] { team.Worker.Id }, reflections = "Once only." };
+        void Key(HttpRequestMessage r) => r.Headers.Add("Idempotency-Key", "discussion-1");
+        var url = $"/api/families/{family.FamilyId}/systemic-discussions";
+
+        var first = await (await team.As(team.Worker).PostJson(url, body, Key)).Ok(HttpStatusCode.Created);
+        var before = await host.EventCount(Orgs.Pirkanmaa);
+        var again = await (await team.As(team.Worker).PostJson(url, body, Key)).Ok(HttpStatusCode.Created);
+
+        Assert.Equal(first["discussionId"]!.GetValue<string>(), again["discussionId"]!.GetValue<string>());
+        Assert.Equal(before, await host.EventCount(Orgs.Pirkanmaa));
+        await (await team.As(team.Worker).PostJson(url, new { teamId = team.TeamId, participantIds = new[] { team.Worker.Id }, reflections = "Other." }, Key))
+            .Problem(HttpStatusCode.Conflict);
+        var discussions = await (await team.As(team.Worker).GetAsync(url)).Ok();
+        Assert.Single(discussions["discussions"]!.AsArray());
+    }
+
+    [Fact]
     public async Task actions_go_overdue_on_the_calendar_and_completing_them_clears_them()
     {
         host.Clock.Reset();
