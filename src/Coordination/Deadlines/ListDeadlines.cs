@@ -48,14 +48,15 @@ public static class ListDeadlinesEndpoint
         if (caller.Agency != Agency.SocialWork)
         {
             var pictures = await session.LoadManyAsync<FamilyPicture>(ct, families.Select(f => f.Id).ToArray());
-            var visible = new HashSet<Guid>();
-            foreach (var picture in pictures)
-            {
-                if (await FamilyAccess.HasRelationshipAsync(session, caller, picture.Relationships, ct))
-                {
-                    visible.Add(picture.Id);
-                }
-            }
+            // Each team read once, not once per family: membership is the team's.
+            var teamIds = pictures.Select(p => p.Relationships.TeamId).OfType<Guid>().Distinct().ToArray();
+            var members = teamIds.Length == 0
+                ? []
+                : (await session.LoadManyAsync<SystemicTeams.Team>(ct, teamIds)).ToDictionary(t => t.Id, t => t.CurrentMemberIds());
+            var visible = pictures
+                .Where(p => FamilyAccess.HasRelationship(caller, p.Relationships,
+                    p.Relationships.TeamId is { } team ? members.GetValueOrDefault(team) : null))
+                .Select(p => p.Id).ToHashSet();
             families = families.Where(f => visible.Contains(f.Id)).ToList();
         }
 

@@ -22,8 +22,6 @@ public sealed class FamilyPicture
     public List<string> Languages { get; set; } = [];
     public List<Involvement> Professionals { get; set; } = [];
     public Relationships Relationships { get; set; } = new();
-    /// <summary>LsL 13 b §: the named responsible social worker, once the assessment's conclusion names one.</summary>
-    public string? ResponsibleSocialWorkerId { get; set; }
     public TeamAllocation? Team { get; set; }
     public List<PictureConcern> Concerns { get; set; } = [];
     public List<PictureAssessment> Assessments { get; set; } = [];

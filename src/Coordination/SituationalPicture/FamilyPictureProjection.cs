@@ -135,7 +135,6 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
         var d = e.Data;
         p.Assessment(d.AssessmentId).Conclusion = new ConclusionRecord(d.Outcome, d.Summary, d.ClientOpinion, d.NamedWorkerNeeded,
             d.ResponsibleSocialWorkerId, d.OccurredAt, d.By);
-        p.ResponsibleSocialWorkerId = d.ResponsibleSocialWorkerId ?? p.ResponsibleSocialWorkerId;
         p.Meet(DeadlineKind.AssessmentCompletion, d.AssessmentId, d.OccurredAt);
         p.Record(e, $"Assessment concluded: {Kebab.Name(d.Outcome)}");
     }
@@ -183,7 +182,6 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
     {
         var d = e.Data;
         p.Team = new TeamAllocation(d.TeamId, d.TeamName, d.ResponsibleSocialWorkerId, d.ResponsibleSocialWorkerName, d.OccurredAt);
-        p.ResponsibleSocialWorkerId = d.ResponsibleSocialWorkerId;
         p.Involve(new Actor(d.ResponsibleSocialWorkerId, d.ResponsibleSocialWorkerName, Agency.SocialWork, d.By.Organisation),
             "responsible-social-worker", d.OccurredAt);
         p.Record(e, $"Allocated to the systemic team {d.TeamName}");

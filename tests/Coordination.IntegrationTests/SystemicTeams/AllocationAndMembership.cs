@@ -75,9 +75,11 @@ public sealed class AllocationAndMembership(CoordinationHost host) : IClassFixtu
     public async Task membership_gives_the_team_s_families_and_its_end_takes_them_away()
     {
         var team = await TeamScenario.FormedAsync(host);
-        var family = await team.AllocatedFamilyAsync();
+        var family = await team.AllocatedFamilyAsync(before: async p => await p.WithConcern());
         var clinician = team.As(team.Clinician);
         await (await clinician.GetAsync($"/api/families/{family.FamilyId}/picture")).Ok();
+        Assert.Contains((await (await clinician.GetAsync("/api/deadlines")).Ok()).AsArray(),
+            d => d!["familyId"]!.GetValue<string>() == family.FamilyId.ToString());
         await (await clinician.GetAsync($"/api/families/{family.FamilyId}/hypotheses")).Ok();
         await team.Discuss(family.FamilyId, reflections: "The clinician's first session went well.", by: team.Clinician);
 
@@ -92,6 +94,8 @@ public sealed class AllocationAndMembership(CoordinationHost host) : IClassFixtu
         await (await clinician.GetAsync($"/api/families/{family.FamilyId}/picture")).Problem(HttpStatusCode.NotFound);
         await (await clinician.GetAsync($"/api/families/{family.FamilyId}/hypotheses")).Problem(HttpStatusCode.NotFound);
         await (await clinician.GetAsync($"/api/teams/{team.TeamId}/caseload")).Problem(HttpStatusCode.NotFound);
+        Assert.DoesNotContain((await (await clinician.GetAsync("/api/deadlines")).Ok()).AsArray(),
+            d => d!["familyId"]!.GetValue<string>() == family.FamilyId.ToString());
         await (await clinician.PostJson($"/api/families/{family.FamilyId}/children", new { name = "Uusi", birthDate = "2026-01-01" }))
             .Problem(HttpStatusCode.NotFound);
         await (await consultant.DeleteAsync($"/api/teams/{team.TeamId}/members/{team.Clinician.Id}")).Problem(HttpStatusCode.NotFound);
