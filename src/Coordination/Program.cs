@@ -1,6 +1,7 @@
 using Coordination.Audit;
 using Coordination.EmbeddedPostgres;
 using Coordination.Hosting;
+using Coordination.SchoolWelfare;
 using JasperFx;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,7 @@ catch (EmbeddedPostgresUnavailableException e)
 
 builder.ConfigureLogging();
 builder.ConfigureStorage(connectionString);
+builder.ConfigureSchoolWelfare();
 builder.ConfigureMessaging();
 builder.ConfigureAuthentication();
 builder.ConfigureHttp();

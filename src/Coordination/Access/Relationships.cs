@@ -38,8 +38,13 @@ public sealed class Relationships
         {
             case DeadlineMissed:
                 break; // recorded by the service itself, which is no professional
+            case SchoolWelfare.ExpertGroupMeetingReported or SchoolWelfare.AbsenceAlertReported or SchoolWelfare.WelfareStatusReported:
+                break; // sent by a school system, which is no professional
             case ConcernRaised raised:
-                ProfessionalIds.Add(raised.By.Id);
+                if (raised.Via is null)
+                {
+                    ProfessionalIds.Add(raised.By.Id); // a school system that sent it is no professional
+                }
                 UndecidedConcerns.Add(raised.ConcernId);
                 break;
             case ConcernDecided decided:

@@ -82,6 +82,35 @@ public static class Sharing
             : new Disclosure.Withheld("no-consent", null);
     }
 
+    /// <summary>
+    /// What a school student-welfare system reported (OHL 40 §: confidential student-welfare data). Student welfare reads
+    /// it as its own; social work reads it under the basis the school disclosed it on (LsL 25 §, ATL 64 §, the family's
+    /// consent given at school); ATL 56 § opens it to everyone working with the child; anyone else needs a consent in
+    /// force here for assessment contributions.
+    /// </summary>
+    public static Disclosure DecideSchoolReport(Agency viewer, SchoolWelfare.SchoolLegalBasis basis, IEnumerable<ConsentInForce> consents)
+    {
+        if (viewer == Agency.SchoolWelfare)
+        {
+            return new Disclosure.OwnRecord();
+        }
+        if (viewer == Agency.Audit)
+        {
+            return new Disclosure.Shown("audit");
+        }
+        if (basis == SchoolWelfare.SchoolLegalBasis.Atl56)
+        {
+            return new Disclosure.Shown("atl-56");
+        }
+        if (viewer == Agency.SocialWork)
+        {
+            return new Disclosure.Shown(basis == SchoolWelfare.SchoolLegalBasis.Consent ? "school-consent" : Kebab.Name(basis));
+        }
+        return ConsentFor(viewer, ContributionCategory.General, consents) is { } consent
+            ? new Disclosure.Shown(consent)
+            : new Disclosure.Withheld("no-consent", null);
+    }
+
     /// <summary>The provisions that let data flow without consent, and to whom.</summary>
     private static string? ProvisionFor(Agency viewer, Agency owner, LegalBasis basis) => basis switch
     {

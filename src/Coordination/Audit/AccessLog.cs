@@ -80,6 +80,16 @@ public sealed partial class AccessLog(IDocumentStore store, ILogger<AccessLog> l
     }
 
     /// <summary>
+    /// Queues an entry in a session's unit of work, for facts whose log entry must commit with them or not at all
+    /// (a school message processed in the background).
+    /// </summary>
+    public static void Queue(IDocumentSession session, string organisation, AccessLogEntry e) =>
+        session.QueueSqlCommand(
+            $"insert into {session.DocumentStore.Options.DatabaseSchemaName}.{Table} ({string.Join(", ", Columns)}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            Kebab.Name(e.Kind), organisation, e.FamilyId ?? (object)DBNull.Value, e.Data, e.OwnerAgency ?? (object)DBNull.Value,
+            e.ProfessionalId, e.ProfessionalName, e.Agency, e.Purpose, e.Basis ?? (object)DBNull.Value, e.Justification ?? (object)DBNull.Value);
+
+    /// <summary>
     /// Writes the entries, or answers the 503 that replaces the read: no unlogged access. The failure is logged without
     /// the entries' content.
     /// </summary>

@@ -46,6 +46,7 @@ public sealed record ConcernSource(SourceAgency Agency, string? Organisation, st
 }
 
 /// <summary>A concern about children of the family reached child protection.</summary>
+/// <param name="Via">When the concern came as a school system's message: which, from whom, under which basis.</param>
 /// <param name="UrgencyDue">LsL 26 §: urgency is assessed immediately, so on the day of receipt.</param>
 /// <param name="DecisionDue">LsL 26 §: the 7th working day after the day of receipt.</param>
 public sealed record ConcernRaised(
@@ -60,7 +61,8 @@ public sealed record ConcernRaised(
     DateOnly UrgencyDue,
     DateOnly DecisionDue,
     Actor By,
-    DateTimeOffset OccurredAt) : IFamilyEvent;
+    DateTimeOffset OccurredAt,
+    SchoolWelfare.ReceivedMessage? Via = null) : IFamilyEvent;
 
 /// <summary>A social worker assessed how urgent the children's situation is (LsL 26 §).</summary>
 public sealed record UrgencyAssessed(Guid ConcernId, bool Urgent, string Reasoning, Actor By, DateTimeOffset OccurredAt) : IFamilyEvent;

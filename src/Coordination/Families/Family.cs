@@ -191,6 +191,12 @@ public sealed class Family
         Relationships.Record(e);
     }
 
+    public void Apply(SchoolWelfare.ExpertGroupMeetingReported e) => Relationships.Record(e);
+
+    public void Apply(SchoolWelfare.AbsenceAlertReported e) => Relationships.Record(e);
+
+    public void Apply(SchoolWelfare.WelfareStatusReported e) => Relationships.Record(e);
+
     private void Meet(string key, DateTimeOffset at)
     {
         if (Deadlines.TryGetValue(key, out var deadline))

@@ -97,15 +97,11 @@ public static partial class Http
             && !problem.Extensions.ContainsKey("errors"))
         {
             // Wolverine's "Invalid JSON format": name the offending field, without .NET type names or body values.
-            var unknown = UnknownProperty().Match(problem.Detail ?? "");
-            var path = JsonPath().Match(problem.Detail ?? "");
-            var (field, message) = unknown.Success
-                ? (unknown.Groups["name"].Value, "Unknown field: the contract does not have it.")
-                : (path.Success ? path.Groups["path"].Value : "$", UnreadableJsonMessage(problem.Detail));
+            var (field, message) = DescribeJsonError(problem.Detail);
             problem.Detail = message;
             problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
-            problem.Type = "https://coordination.example/problems/malformed-json";
-            problem.Title = "The body is not valid JSON for this request";
+            problem.Type = MalformedJsonType;
+            problem.Title = MalformedJsonTitle;
             problem.Extensions.Remove("lineNumber");
             problem.Extensions.Remove("bytePositionInLine");
         }
@@ -118,6 +114,35 @@ public static partial class Http
         {
             problem.Type = "https://coordination.example/problems/http-" + problem.Status;
         }
+    }
+
+    private const string MalformedJsonType = "https://coordination.example/problems/malformed-json";
+    private const string MalformedJsonTitle = "The body is not valid JSON for this request";
+
+    /// <summary>
+    /// The 400 for a body the JSON reader refused, as every route answers it: the field named (under
+    /// <paramref name="prefix"/> when the body was read in parts), no values from the body, no .NET type names.
+    /// </summary>
+    public static ProblemDetails MalformedJson(string? readerMessage, string? prefix = null)
+    {
+        var (field, message) = DescribeJsonError(readerMessage);
+        if (prefix is not null)
+        {
+            field = field == "$" ? prefix : field.StartsWith("$.", StringComparison.Ordinal) ? $"{prefix}.{field[2..]}" : $"{prefix}.{field}";
+        }
+        var problem = Problems.Invalid(new Dictionary<string, string[]> { [field] = [message] }, message);
+        problem.Type = MalformedJsonType;
+        problem.Title = MalformedJsonTitle;
+        return problem;
+    }
+
+    private static (string Field, string Message) DescribeJsonError(string? detail)
+    {
+        var unknown = UnknownProperty().Match(detail ?? "");
+        var path = JsonPath().Match(detail ?? "");
+        return unknown.Success
+            ? (unknown.Groups["name"].Value, "Unknown field: the contract does not have it.")
+            : (path.Success ? path.Groups["path"].Value : "$", UnreadableJsonMessage(detail));
     }
 
     private static string UnreadableJsonMessage(string? detail)

@@ -19,6 +19,11 @@ public static class Messaging
             opts.Policies.UseDurableLocalQueues();
             opts.EnableRelayOfUserName = true;
             opts.Policies.Add<Validation.FluentValidationHandlerPolicy>();
+            var schoolWelfare = builder.Configuration.GetSection(SchoolWelfare.SchoolWelfareOptions.Section).Get<SchoolWelfare.SchoolWelfareOptions>()
+                                ?? new SchoolWelfare.SchoolWelfareOptions();
+            opts.Policies.Add(new SchoolWelfare.SchoolMessageRetryPolicy(schoolWelfare));
+            // School messages have a durable local queue of their own, so a burst of them never waits behind deadline checks.
+            opts.PublishMessage<SchoolWelfare.ProcessSchoolMessage>().ToLocalQueue("school-welfare");
             opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
         });
     }

@@ -64,6 +64,7 @@ public static class Storage
         opts.ConfigureSituationalPicture();
         opts.ConfigureDeadlines();
         opts.ConfigureSystemicTeams();
+        SchoolWelfare.SchoolWelfareSetup.ConfigureSchoolWelfare(opts);
     }
 
     public static void ConfigureStorage(this WebApplicationBuilder builder, string connectionString)

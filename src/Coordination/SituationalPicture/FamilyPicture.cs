@@ -28,6 +28,8 @@ public sealed class FamilyPicture
     public List<Deadline> Deadlines { get; set; } = [];
     public List<PictureConsent> Consents { get; set; } = [];
     public List<TimelineEntry> Timeline { get; set; } = [];
+    /// <summary>What school student-welfare systems reported about the children (not their concerns, which are concerns).</summary>
+    public List<PictureSchoolReport> SchoolReports { get; set; } = [];
     public DateTimeOffset RegisteredAt { get; set; }
     public DateTimeOffset LastRecordedAt { get; set; }
 }
@@ -55,6 +57,33 @@ public sealed class PictureConcern
     public Actor RecordedBy { get; set; } = null!;
     public UrgencyRecord? Urgency { get; set; }
     public DecisionRecord? Decision { get; set; }
+    /// <summary>The school message it came in, if it came from a school system.</summary>
+    public SchoolWelfare.ReceivedMessage? Via { get; set; }
+}
+
+/// <summary>
+/// One report from a school student-welfare system: what kind, about which child, from which school, under which basis;
+/// and its content, which a viewer sees by <see cref="Access.Sharing.DecideSchoolReport"/>. Fields belong to one type each.
+/// </summary>
+public sealed class PictureSchoolReport
+{
+    public Guid ReportId { get; set; }
+    public SchoolWelfare.SchoolMessageType Type { get; set; }
+    public Guid ChildId { get; set; }
+    public SchoolWelfare.ReceivedMessage Message { get; set; } = null!;
+    public DateTimeOffset OccurredAt { get; set; }
+    public DateTimeOffset RecordedAt { get; set; }
+    public DateOnly? HeldOn { get; set; }
+    public List<string>? ParticipantRoles { get; set; }
+    public DateOnly? NextMeetingOn { get; set; }
+    public DateOnly? From { get; set; }
+    public DateOnly? To { get; set; }
+    public int? AbsentHours { get; set; }
+    public int? UnexplainedHours { get; set; }
+    public SchoolWelfare.WelfareStatus? Status { get; set; }
+    public SchoolWelfare.SupportLevel? SupportLevel { get; set; }
+    public string? Summary { get; set; }
+    public string? Note { get; set; }
 }
 
 public sealed record UrgencyRecord(bool Urgent, string Reasoning, DateTimeOffset AssessedAt, Actor By);

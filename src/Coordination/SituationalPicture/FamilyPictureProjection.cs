@@ -44,10 +44,13 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
         {
             ConcernId = d.ConcernId, ChildIds = [.. d.ChildIds], Kind = d.Kind, ReceivedAt = d.ReceivedAt, Source = d.Source,
             Description = d.Description, SuspectedOffence = d.SuspectedOffence, PoliceReported = d.PoliceReported,
-            DecisionDue = d.DecisionDue, RecordedBy = d.By,
+            DecisionDue = d.DecisionDue, RecordedBy = d.By, Via = d.Via,
         });
         p.Deadlines.AddRange(DeadlineRules.ForConcern(d));
-        p.Involve(d.By, "raised-concern", d.OccurredAt);
+        if (d.Via is null)
+        {
+            p.Involve(d.By, "raised-concern", d.OccurredAt); // a school system is no professional to contact
+        }
         p.Record(e, $"Concern received ({Kebab.Name(d.Kind)}) from {Kebab.Name(d.Source.Agency)}");
     }
 
@@ -197,6 +200,41 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
         p.Record(e, $"Action agreed, due {e.Data.DueBy:yyyy-MM-dd}");
 
     public static void Apply(IEvent<SystemicTeams.ActionCompleted> e, FamilyPicture p) => p.Record(e, "Action completed");
+
+    public static void Apply(IEvent<SchoolWelfare.ExpertGroupMeetingReported> e, FamilyPicture p)
+    {
+        var d = e.Data;
+        p.SchoolReports.Add(new PictureSchoolReport
+        {
+            ReportId = d.ReportId, Type = d.Message.Type, ChildId = d.ChildId, Message = d.Message, OccurredAt = d.OccurredAt,
+            RecordedAt = e.Recorded(), HeldOn = d.HeldOn, ParticipantRoles = [.. d.ParticipantRoles], Summary = d.Summary,
+            NextMeetingOn = d.NextMeetingOn,
+        });
+        p.Record(e, $"Student-welfare expert group met ({d.Message.School.Name})");
+    }
+
+    public static void Apply(IEvent<SchoolWelfare.AbsenceAlertReported> e, FamilyPicture p)
+    {
+        var d = e.Data;
+        p.SchoolReports.Add(new PictureSchoolReport
+        {
+            ReportId = d.ReportId, Type = d.Message.Type, ChildId = d.ChildId, Message = d.Message, OccurredAt = d.OccurredAt,
+            RecordedAt = e.Recorded(), From = d.From, To = d.To, AbsentHours = d.AbsentHours, UnexplainedHours = d.UnexplainedHours,
+            Note = d.Note,
+        });
+        p.Record(e, $"Absence alert from {d.Message.School.Name}");
+    }
+
+    public static void Apply(IEvent<SchoolWelfare.WelfareStatusReported> e, FamilyPicture p)
+    {
+        var d = e.Data;
+        p.SchoolReports.Add(new PictureSchoolReport
+        {
+            ReportId = d.ReportId, Type = d.Message.Type, ChildId = d.ChildId, Message = d.Message, OccurredAt = d.OccurredAt,
+            RecordedAt = e.Recorded(), Status = d.Status, SupportLevel = d.SupportLevel, Summary = d.Summary,
+        });
+        p.Record(e, $"Student-welfare status from {d.Message.School.Name}: {Kebab.Name(d.Status)}");
+    }
 
     private static PictureMember Member(FamilyMember m) => new(m.MemberId, m.PersonId, m.Name, m.BirthDate, m.Relation);
 }

@@ -24,7 +24,12 @@ public sealed record PictureView(
     DateTimeOffset LastRecordedAt,
     TeamAllocation? Team,
     IReadOnlyList<SystemicTeams.HypothesisView> Hypotheses,
-    IReadOnlyList<object> OpenActions);
+    IReadOnlyList<object> OpenActions,
+    IReadOnlyList<object> SchoolReports);
+
+/// <summary>A school report this viewer may not read: that it exists, its kind, the child, when it came.</summary>
+public sealed record WithheldSchoolReport(Guid ReportId, string Type, Guid ChildId, string SchoolName, DateTimeOffset RecordedAt, bool Withheld,
+    string Reason);
 
 public sealed record AssessmentView(
     Guid AssessmentId,
@@ -69,14 +74,15 @@ public sealed record SharedContribution(PictureContribution Contribution, string
 public sealed record DeadlineView(string Kind, Guid SubjectId, DateOnly DueDate, DeadlineState State, DateOnly? MetOn, string? ResponsibleId);
 
 /// <summary>One viewer's picture, and what in it left its owning agency (for the disclosure log).</summary>
+/// <param name="DisclosedRecords">Other records that left their agency: discussion content, school reports.</param>
 public sealed record ViewerPicture(PictureView View, IReadOnlyList<SharedContribution> Disclosed,
-    IReadOnlyList<SystemicTeams.SharedDiscussionContent> DisclosedDiscussion)
+    IReadOnlyList<SystemicTeams.SharedDiscussionContent> DisclosedRecords)
 {
     /// <summary>The disclosure-log entries for everything in this picture that left its owning agency.</summary>
     public IEnumerable<Audit.AccessLogEntry> Disclosures(Professional viewer, Guid familyId, string purpose) =>
         Disclosed.Select(d => Audit.AccessLogEntry.Disclosed(viewer, familyId, $"contribution:{d.Contribution.ContributionId}",
                 d.Contribution.Agency, d.SharedUnder, purpose))
-            .Concat(DisclosedDiscussion.Select(d => Audit.AccessLogEntry.Disclosed(viewer, familyId, d.Data, d.Owner, d.Basis, purpose)));
+            .Concat(DisclosedRecords.Select(d => Audit.AccessLogEntry.Disclosed(viewer, familyId, d.Data, d.Owner, d.Basis, purpose)));
 }
 
 /// <summary>Cuts one viewer's picture from the whole (docs/sharing.md). Pure: picture, viewer and moment in; the view out.</summary>
@@ -116,12 +122,32 @@ public static class PictureViews
             ConsentsInForce: consentsInForce,
             p.Professionals,
             Timeline: p.Timeline.OrderByDescending(t => t.OccurredAt).Take(TimelineLength).ToList(),
-            p.RegisteredAt, p.LastRecordedAt, p.Team, current, team.OpenActions);
+            p.RegisteredAt, p.LastRecordedAt, p.Team, current, team.OpenActions, SchoolReports: []);
+        var disclosedRecords = new List<SystemicTeams.SharedDiscussionContent>();
+        var reports = new List<object>();
+        foreach (var report in p.SchoolReports.OrderByDescending(r => r.OccurredAt))
+        {
+            switch (Sharing.DecideSchoolReport(viewer.Agency, report.Message.LegalBasis, consents))
+            {
+                case Disclosure.Withheld withheld:
+                    reports.Add(new WithheldSchoolReport(report.ReportId, Kebab.Name(report.Type), report.ChildId, report.Message.School.Name,
+                        report.RecordedAt, true, withheld.Reason));
+                    break;
+                case Disclosure.Shown shown:
+                    disclosedRecords.Add(new SystemicTeams.SharedDiscussionContent($"school-report:{report.ReportId}", Agency.SchoolWelfare, shown.Basis));
+                    reports.Add(report);
+                    break;
+                default:
+                    reports.Add(report);
+                    break;
+            }
+        }
+        view = view with { SchoolReports = reports };
         var shownRevisions = current.SelectMany(h => h.Revisions.OfType<SystemicTeams.HypothesisRevisionView>()
             .Select(r => $"hypothesis:{h.HypothesisId}:{r.Revision}")).ToHashSet();
-        var disclosedDiscussion = team.Disclosed.Where(d => !d.Data.StartsWith("hypothesis:", StringComparison.Ordinal)
-                                                            || shownRevisions.Contains(d.Data)).ToList();
-        return new ViewerPicture(view, disclosed, disclosedDiscussion);
+        disclosedRecords.AddRange(team.Disclosed.Where(d => !d.Data.StartsWith("hypothesis:", StringComparison.Ordinal)
+                                                            || shownRevisions.Contains(d.Data)));
+        return new ViewerPicture(view, disclosed, disclosedRecords);
     }
 
     private static List<PictureConsent> ConsentsInForce(FamilyPicture p, DateTimeOffset now) => p.Consents.Where(c => c.InForceOn(now)).ToList();

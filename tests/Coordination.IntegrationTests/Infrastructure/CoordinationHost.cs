@@ -31,6 +31,9 @@ public class CoordinationHost : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string Schema { get; private set; } = "";
 
+    /// <summary>The key that encrypts school senders' secrets: one per test run, so a restarted host still reads them.</summary>
+    public static readonly string SecretKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public async ValueTask InitializeAsync()
     {
         _connectionString = await PostgresServer.ConnectionString;
@@ -44,6 +47,7 @@ public class CoordinationHost : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Coordination", _connectionString);
         builder.UseSetting("Storage:Schema", Schema);
         builder.UseSetting("Wolverine:Solo", "true");
+        builder.UseSetting("SchoolWelfare:SecretKey", SecretKey);
         builder.UseSetting("Logging:LogLevel:Default", "Information");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         ConfigureMore(builder);

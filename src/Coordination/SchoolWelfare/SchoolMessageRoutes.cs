@@ -1,0 +1,295 @@
+using System.Globalization;
+using System.Text;
+using Coordination.Access;
+using Coordination.Audit;
+using Coordination.Deadlines;
+using Coordination.Families;
+using Coordination.Hosting;
+using Coordination.Identity;
+using Coordination.SituationalPicture;
+using FluentValidation;
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten.Publishing;
+using Wolverine.Persistence.Durability;
+using Wolverine.Persistence.Durability.DeadLetterManagement;
+using Wolverine.Runtime;
+
+namespace Coordination.SchoolWelfare;
+
+public sealed record MessageStatusView(
+    string MessageId,
+    string SenderId,
+    string? Type,
+    string Status,
+    string? Reason,
+    Guid? FamilyId,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset? ProcessedAt);
+
+/// <summary>An unmatched message as a social worker needs it to find or open the family. The clock has been running since receipt.</summary>
+public sealed record UnmatchedMessageView(
+    string MessageId,
+    string SenderId,
+    string SenderName,
+    string Type,
+    SchoolRef School,
+    Pupil Pupil,
+    DateTimeOffset ReceivedAt,
+    DateOnly? DecisionDue,
+    string? Reason);
+
+public sealed record LinkSchoolMessage(string? SenderId, Guid? FamilyId, Guid? ChildId);
+
+public sealed record MessageLinked(string MessageId, string Status, Guid FamilyId, long Version);
+
+public static class SchoolMessageRoutes
+{
+    private const string Route = "/api/integrations/school-welfare/messages";
+    public const string TimestampHeader = "X-Timestamp";
+    private static readonly TimeSpan SignedReadWindow = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Where a message stands. The sending system signs the read (<c>X-Sender</c>, <c>X-Timestamp</c>, <c>X-Signature</c> over
+    /// "GET\n&lt;path&gt;\n&lt;timestamp&gt;"); an admin or a social worker of the organisation names the sender with <c>?senderId=</c>.
+    /// </summary>
+    [AllowAnonymous]
+    [WolverineGet(Route + "/{messageId}", OperationId = "getSchoolMessageStatus")]
+    [Tags("School student-welfare integration")]
+    [ProducesResponseType<MessageStatusView>(StatusCodes.Status200OK)]
+    public static async Task<IResult> Status(string messageId, string? senderId, HttpContext context, IDocumentStore store,
+        IWolverineRuntime runtime, TimeProvider clock, CancellationToken ct)
+    {
+        var (organisation, sender, refused) = await ReaderAsync(context, store, senderId, clock, ct);
+        if (refused is not null)
+        {
+            return Problems.Result(refused);
+        }
+        await using var session = store.QuerySession(organisation!);
+        var record = MessageIds.IsValid(messageId) ? await session.LoadAsync<InboundMessage>(InboundMessage.KeyOf(sender!, messageId), ct) : null;
+        if (record is null)
+        {
+            return Problems.Result(Problems.NotFound("message"));
+        }
+        var deadLetter = await DeadLetterAsync(runtime, record, organisation!);
+        return Results.Json(View(record, deadLetter), Json.Options);
+    }
+
+    /// <summary>Messages waiting for people: <c>unmatched</c> (social workers and admins) or <c>dead-lettered</c> (admins).</summary>
+    [WolverineGet(Route, OperationId = "listSchoolMessages")]
+    [Tags("School student-welfare integration")]
+    public static async Task<IResult> List(string? status, HttpContext context, IDocumentStore store, IWolverineRuntime runtime,
+        AccessLog log, CancellationToken ct)
+    {
+        var caller = Professional.FromClaims(context.User)!;
+        if (status is not ("unmatched" or "dead-lettered"))
+        {
+            return Problems.Result(Problems.Invalid("status", "List status=unmatched or status=dead-lettered."));
+        }
+        if (!(caller.Has(Role.Admin) || (status == "unmatched" && caller.Agency == Agency.SocialWork)))
+        {
+            return Problems.Result(Problems.Forbidden(status == "unmatched"
+                ? "Unmatched messages are for social workers and admins of the organisation."
+                : "Dead-lettered messages are for admins of the organisation."));
+        }
+        var (purpose, invalid) = AccessPurpose.Read(context);
+        if (invalid is not null)
+        {
+            return Problems.Result(invalid);
+        }
+        await using var session = store.QuerySession(caller.Organisation);
+        if (status == "dead-lettered")
+        {
+            var waiting = await session.Query<InboundMessage>().Where(m => m.Status == InboundStatus.Received).ToListAsync(ct);
+            var dead = new List<MessageStatusView>();
+            foreach (var record in waiting)
+            {
+                if (await DeadLetterAsync(runtime, record, caller.Organisation) is { } letter)
+                {
+                    dead.Add(View(record, letter));
+                }
+            }
+            return Results.Json(dead.OrderBy(d => d.ReceivedAt).ToList(), Json.Options);
+        }
+
+        var unmatched = await session.Query<InboundMessage>().Where(m => m.Status == InboundStatus.Unmatched)
+            .OrderBy(m => m.ReceivedAt).ToListAsync(ct);
+        // The list shows pupils' names and identity codes: a use of client data (ATL 10 §), logged before it is shown.
+        if (await log.TryRecordAsync(caller.Organisation,
+                unmatched.Select(m => AccessLogEntry.Use(caller, null, $"school-message:{m.Id}", purpose!)).ToList(), ct) is { } failed)
+        {
+            return failed;
+        }
+        return Results.Json(unmatched.Select(m => new UnmatchedMessageView(m.MessageId, m.SenderId, m.SenderName, Kebab.Name(m.Type!.Value),
+            m.Message!.School, m.Message.Pupil, m.ReceivedAt,
+            m.Type == SchoolMessageType.WelfareConcern ? DeadlineRules.DecisionDue(m.ReceivedAt) : null, m.Reason)).ToList(), Json.Options);
+    }
+
+    /// <summary>
+    /// A social worker places an unmatched message on a family: the family holding the pupil (by identity code), or the
+    /// child named. A family the caller has no relationship with takes only a concern, as raising one would.
+    /// </summary>
+    [WolverinePost(Route + "/{messageId}/link", OperationId = "linkSchoolMessage")]
+    [Tags("School student-welfare integration")]
+    public static async Task<IResult> Link(string messageId, LinkSchoolMessage command, HttpContext context, IDocumentStore store,
+        OutboxedSessionFactory sessions, IMessageBus bus, AccessLog log, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = Professional.FromClaims(context.User)!;
+        if (caller.Agency != Agency.SocialWork)
+        {
+            return Problems.Result(Problems.Forbidden("Social workers place school messages on families."));
+        }
+        var messageContext = (MessageContext)bus;
+        await using var session = sessions.OpenSession(messageContext, caller.Organisation);
+        var record = MessageIds.IsValid(messageId)
+            ? await session.LoadAsync<InboundMessage>(InboundMessage.KeyOf(command.SenderId!, messageId), ct)
+            : null;
+        if (record is null)
+        {
+            return Problems.Result(Problems.NotFound("message"));
+        }
+        var stream = await session.Events.FetchForExclusiveWriting<Family>(command.FamilyId!.Value, ct);
+        var picture = await session.LoadAsync<FamilyPicture>(command.FamilyId.Value, ct);
+        var concern = record.Type == SchoolMessageType.WelfareConcern;
+        if (stream.Aggregate is null || picture is null
+            || !(concern || await FamilyAccess.HasRelationshipAsync(session, caller, stream.Aggregate.Relationships, ct)))
+        {
+            return Problems.Result(Problems.NotFound());
+        }
+        // Checked under the family's lock and against the record as loaded: a racing link or late processing loses on the record's version.
+        if (record.Status != InboundStatus.Unmatched)
+        {
+            return Problems.Result(Problems.Conflict("not-unmatched",
+                $"The message is {record.Status}; only an unmatched message is linked."));
+        }
+        var pupil = record.Message!.Pupil;
+        var child = command.ChildId is { } named
+            ? picture.Children.FirstOrDefault(c => c.Id == named)
+            : picture.Children.FirstOrDefault(c => pupil.PersonId is not null && c.PersonId == pupil.PersonId);
+        if (child is null)
+        {
+            return Problems.Result(command.ChildId is null
+                ? Problems.Conflict("pupil-not-in-family",
+                    "No child of this family has the pupil's identity code. Add the child to the family first, or name the child with childId.")
+                : Problems.Invalid("childId", "Name a child of this family."));
+        }
+        if (child.PersonId is not null && pupil.PersonId is not null && child.PersonId != pupil.PersonId)
+        {
+            return Problems.Result(Problems.Conflict("not-the-pupil", "This child's identity code is not the pupil's."));
+        }
+
+        var version = await SchoolMessagePlacement.PlaceAsync(session, messageContext, stream, record, child.Id, caller.Id, clock.GetUtcNow(), ct);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (JasperFx.ConcurrencyException)
+        {
+            return Problems.Result(Problems.Conflict("not-unmatched", "The message was placed meanwhile. Look it up again."));
+        }
+        await log.TryRecordAsync(caller.Organisation, [AccessLogEntry.Use(caller, stream.Id, $"school-message:{record.Id}", "client-work")], ct);
+        context.Response.Headers.ETag = $"\"{version}\"";
+        return Results.Json(new MessageLinked(record.MessageId, "processed", stream.Id, version), Json.Options);
+    }
+
+    /// <summary>An admin sends a dead-lettered message through processing again, after whatever failed it was fixed.</summary>
+    [WolverinePost(Route + "/{messageId}/replay", OperationId = "replaySchoolMessage")]
+    [Tags("School student-welfare integration")]
+    public static async Task<IResult> Replay(string messageId, string? senderId, HttpContext context, IDocumentStore store,
+        IWolverineRuntime runtime, ILogger<InboundMessage> logger, CancellationToken ct)
+    {
+        var caller = Professional.FromClaims(context.User)!;
+        if (!caller.Has(Role.Admin))
+        {
+            return Problems.Result(Problems.Forbidden("Only an admin of the organisation replays messages."));
+        }
+        if (!SenderIds.IsValid(senderId))
+        {
+            return Problems.Result(Problems.Invalid("senderId", "Name the sender: ?senderId=..."));
+        }
+        await using var session = store.QuerySession(caller.Organisation);
+        var record = MessageIds.IsValid(messageId) ? await session.LoadAsync<InboundMessage>(InboundMessage.KeyOf(senderId!, messageId), ct) : null;
+        if (record is null)
+        {
+            return Problems.Result(Problems.NotFound("message"));
+        }
+        if (await DeadLetterAsync(runtime, record, caller.Organisation) is null)
+        {
+            return Problems.Result(Problems.Conflict("not-dead-lettered",
+                $"The message is {record.Status}, not dead-lettered; there is nothing to replay."));
+        }
+        await runtime.Storage.DeadLetters.ReplayAsync(new DeadLetterEnvelopeQuery { MessageIds = [record.EnvelopeId!.Value] }, ct);
+        ReplayLog.Replayed(logger, record.SenderId, caller.Id);
+        return Results.Json(new MessageAccepted(record.MessageId, "received"), Json.Options, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<DeadLetterEnvelope?> DeadLetterAsync(IWolverineRuntime runtime, InboundMessage record, string organisation) =>
+        record is { Status: InboundStatus.Received, EnvelopeId: { } envelopeId }
+            ? await runtime.Storage.DeadLetters.DeadLetterEnvelopeByIdAsync(envelopeId, organisation)
+            : null;
+
+    private static MessageStatusView View(InboundMessage m, DeadLetterEnvelope? deadLetter) => new(
+        m.MessageId, m.SenderId, m.Type is { } type ? Kebab.Name(type) : null,
+        deadLetter is not null ? InboundStatus.DeadLettered : m.Status,
+        deadLetter is not null ? DeadLetterReason(deadLetter) : m.Reason,
+        m.FamilyId, m.ReceivedAt, m.ProcessedAt);
+
+    /// <summary>Why processing gave up, without stack traces; the failure's own message is the database's or ours, never the body's.</summary>
+    private static string DeadLetterReason(DeadLetterEnvelope letter)
+    {
+        var message = letter.ExceptionMessage ?? "";
+        message = message.Length > 300 ? message[..300] + "…" : message;
+        return $"Processing failed after its retries ({letter.ExceptionType?.Split('.').Last()}: {message}). An admin can replay it once the cause is fixed.";
+    }
+
+    /// <summary>Who reads a status: the signing sender, or a bearer-authenticated admin or social worker naming the sender.</summary>
+    private static async Task<(string? Organisation, string? SenderId, ProblemDetails? Refused)> ReaderAsync(HttpContext context,
+        IDocumentStore store, string? senderId, TimeProvider clock, CancellationToken ct)
+    {
+        if (context.Request.Headers.ContainsKey(ReceiveSchoolMessageEndpoint.SenderHeader))
+        {
+            var timestamp = context.Request.Headers[TimestampHeader].ToString();
+            if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+                || (clock.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(seconds, 0, 253402300799))).Duration() > SignedReadWindow)
+            {
+                return (null, null, ReceiveSchoolMessageEndpoint.BadSignature());
+            }
+            var signed = Encoding.UTF8.GetBytes(SignedRead(context.Request.Path.Value ?? "", timestamp));
+            var sender = await ReceiveSchoolMessageEndpoint.AuthenticateAsync(context, store, signed, ct);
+            return sender is null ? (null, null, ReceiveSchoolMessageEndpoint.BadSignature()) : (sender.Organisation, sender.Id, null);
+        }
+        if (Professional.FromClaims(context.User) is not { } caller)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return (null, null, Problems.Unauthorized());
+        }
+        if (!(caller.Has(Role.Admin) || caller.Agency == Agency.SocialWork))
+        {
+            return (null, null, Problems.Forbidden("Message statuses are for the sending system, admins and social workers."));
+        }
+        return SenderIds.IsValid(senderId)
+            ? (caller.Organisation, senderId, null)
+            : (null, null, Problems.Invalid("senderId", "Name the sender: ?senderId=..."));
+    }
+
+    /// <summary>What a sender signs to read a status: method, path and the Unix time in seconds, one per line.</summary>
+    public static string SignedRead(string path, string timestamp) => $"GET\n{path}\n{timestamp}";
+}
+
+internal static partial class ReplayLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dead-lettered school message of sender {SenderId} replayed by {ProfessionalId}")]
+    public static partial void Replayed(ILogger logger, string senderId, string professionalId);
+}
+
+public sealed class LinkSchoolMessageValidator : AbstractValidator<LinkSchoolMessage>
+{
+    public LinkSchoolMessageValidator()
+    {
+        RuleFor(x => x.SenderId).NotEmpty().Must(SenderIds.IsValid).WithMessage("Name the message's sender.");
+        RuleFor(x => x.FamilyId).NotNull();
+    }
+}
