@@ -95,6 +95,14 @@ public static class BenchmarkRunner
             results.Add(new BenchResult("agenda-read-p99", Math.Round(agenda.AgendaReads.Percentile(99), 2), "ms", null, null));
             results.Add(new BenchResult("agenda-stale-reads", agenda.StaleReads, "reads", null, null));
 
+            output.WriteLine("School message intake ...");
+            var school = await SchoolIntake.MeasureAsync(service, seeding, raw, dataSource, schema, options);
+            results.Add(Compare("school-intake-rate", school.Intake.PerSecond, "messages/s", school.RawIntake.PerSecond));
+            results.Add(Compare("school-intake-p99", school.Intake.Percentile(99), "ms", school.RawIntake.Percentile(99)));
+            results.Add(Compare("school-processed-rate", school.ProcessedPerSecond, "messages/s", rawCommands.PerSecond));
+            results.Add(new BenchResult("school-drain-after-intake", Math.Round(school.Drain.TotalMilliseconds, 1), "ms", null, null));
+            results.Add(new BenchResult("school-intake-failures", school.Intake.Failures, "requests", null, null));
+
             output.WriteLine("Projection rebuild ...");
             var (rebuildRate, rebuildAllRate, rawRate, startupMs) = await RebuildAsync(connectionString, schema, raw);
             results.Add(Compare("rebuild-rate", rebuildRate, "events/s", rawRate));
@@ -226,6 +234,5 @@ public static class Report
         {
             output.WriteLine($"{r.Metric,-26}{r.Value,14:0.##} {r.Unit,-12}{(r.BaselineValue is { } b ? b.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) : "—"),14}{(r.Ratio is { } q ? q.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "—"),9}");
         }
-        output.WriteLine("Not measured yet: school-intake-rate (issue 8).");
     }
 }

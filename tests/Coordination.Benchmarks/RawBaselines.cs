@@ -17,6 +17,8 @@ public sealed class RawBaselines(NpgsqlDataSource dataSource, string schema)
         await using (var create = new NpgsqlCommand($"""
             create schema if not exists {Raw};
             create table if not exists {Raw}.stream (id uuid primary key, version int not null);
+            create table if not exists {Raw}.inbound (id text primary key, data jsonb not null);
+            create table if not exists {Raw}.envelope (id uuid primary key, body bytea not null);
             create table if not exists {Raw}.event (seq bigserial primary key, stream_id uuid not null, version int not null,
                 type text not null, data jsonb not null, recorded_at timestamptz not null default now(), unique (stream_id, version));
             """, connection))
@@ -48,6 +50,27 @@ public sealed class RawBaselines(NpgsqlDataSource dataSource, string schema)
         await transaction.CommitAsync();
         return true;
     }
+
+    /// <summary>What accepting a school message writes, by hand: the message record and an inbox row, in one transaction.</summary>
+    public async Task<bool> AcceptAsync(int i)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+#pragma warning disable CA2100
+        await using var record = new NpgsqlCommand($"insert into {Raw}.inbound (id, data) values (@id, @data)", connection, transaction);
+        await using var envelope = new NpgsqlCommand($"insert into {Raw}.envelope (id, body) values (@id, @body)", connection, transaction);
+#pragma warning restore CA2100
+        record.Parameters.AddWithValue("id", $"raw-{Guid.NewGuid():N}-{i}");
+        record.Parameters.Add(new NpgsqlParameter("data", NpgsqlDbType.Jsonb) { Value = InboundJson });
+        envelope.Parameters.AddWithValue("id", Guid.NewGuid());
+        envelope.Parameters.AddWithValue("body", System.Text.Encoding.UTF8.GetBytes(InboundJson));
+        await record.ExecuteNonQueryAsync();
+        await envelope.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+        return true;
+    }
+
+    private const string InboundJson = "{\"messageId\":\"m\",\"type\":\"absence-alert\",\"status\":\"received\",\"message\":{\"pupil\":{\"name\":\"Oppilas\",\"birthDate\":\"2014-01-01\"},\"absenceAlert\":{\"from\":\"2026-10-01\",\"to\":\"2026-11-20\",\"absentHours\":40,\"unexplainedHours\":12,\"note\":\"Poissaoloja maanantaisin.\"}}}";
 
     /// <summary>An append by hand, then selects until the new row is seen: milliseconds from the commit to the first select that returns it.</summary>
     public async Task<double> AppendThenSeeAsync(Guid streamId, string json)

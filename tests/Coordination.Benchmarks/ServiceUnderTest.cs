@@ -43,6 +43,7 @@ public sealed class ServiceUnderTest : IAsyncDisposable
         info.Environment["ConnectionStrings__Coordination"] = connectionString;
         info.Environment["Storage__Schema"] = schema;
         info.Environment["Auth__SigningKey"] = Convert.ToBase64String(key);
+        info.Environment["SchoolWelfare__SecretKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         info.Environment["Wolverine__Solo"] = "true";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the service.");

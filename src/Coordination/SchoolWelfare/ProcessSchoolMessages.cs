@@ -146,8 +146,9 @@ public sealed class SchoolMessageRetryPolicy(SchoolWelfareOptions options) : IHa
     {
         foreach (var chain in chains.Where(c => c.MessageType == typeof(ProcessSchoolMessage)))
         {
-            var retries = chain.OnAnyException().RetryWithCooldown(options.ImmediateRetries);
-            (options.ScheduledRetries.Length > 0 ? retries.Then.ScheduleRetry(options.ScheduledRetries) : retries).Then.MoveToErrorQueue();
+            chain.OnAnyException().RetryWithCooldown([.. options.RetriesInProcess])
+                .Then.ScheduleRetry([.. options.RetriesScheduled])
+                .Then.MoveToErrorQueue();
         }
     }
 }

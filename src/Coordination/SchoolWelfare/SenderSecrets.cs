@@ -17,11 +17,20 @@ public sealed class SchoolWelfareOptions
     /// <summary>Development only: where the generated key is kept, so that registered senders still verify after a restart.</summary>
     public string? DevelopmentKeyFile { get; set; }
 
-    /// <summary>Retries in process, before the message is parked for the scheduled retries (back-off).</summary>
-    public TimeSpan[] ImmediateRetries { get; set; } = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
+    /// <summary>Retries in process, before the message is parked for the scheduled retries (back-off). Default 0.2 s, 1 s, 5 s.</summary>
+    public TimeSpan[]? ImmediateRetries { get; set; }
 
-    /// <summary>Retries scheduled in the durable inbox; after the last one fails the message is dead-lettered.</summary>
-    public TimeSpan[] ScheduledRetries { get; set; } = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1)];
+    /// <summary>Retries scheduled in the durable inbox; after the last one fails the message is dead-lettered. Default 1 min, 10 min, 1 h.</summary>
+    public TimeSpan[]? ScheduledRetries { get; set; }
+
+    // Defaults apply only when nothing is configured: configuration binding adds to an array rather than replacing it.
+    public IReadOnlyList<TimeSpan> RetriesInProcess => ImmediateRetries is { Length: > 0 } configured
+        ? configured
+        : [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
+
+    public IReadOnlyList<TimeSpan> RetriesScheduled => ScheduledRetries is { Length: > 0 } configured
+        ? configured
+        : [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1)];
 }
 
 /// <summary>

@@ -11,7 +11,8 @@ namespace Coordination.IntegrationTests.Operations;
 public sealed class TheBenchmarkProgram
 {
     private static readonly string[] Measured =
-        ["command-throughput", "command-p99", "picture-read-throughput", "picture-read-p99", "time-travel-p99", "agenda-lag-p99", "rebuild-rate", "peak-memory"];
+        ["command-throughput", "command-p99", "picture-read-throughput", "picture-read-p99", "time-travel-p99", "agenda-lag-p99", "school-intake-rate",
+         "school-intake-p99", "school-processed-rate", "rebuild-rate", "peak-memory"];
 
     [Fact]
     public async Task the_quick_mode_measures_every_figure_beside_its_baseline_and_writes_the_json()
@@ -39,6 +40,7 @@ public sealed class TheBenchmarkProgram
         Assert.Equal(0, results.Single(r => r.Metric == "command-failures").Value);
         // The agenda is kept in the transaction of the write: no read after an acknowledged write may miss it.
         Assert.Equal(0, results.Single(r => r.Metric == "agenda-stale-reads").Value);
+        Assert.Equal(0, results.Single(r => r.Metric == "school-intake-failures").Value);
         Assert.Contains("command-throughput", output.ToString(), StringComparison.Ordinal);
     }
 }
