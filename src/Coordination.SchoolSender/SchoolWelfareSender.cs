@@ -42,7 +42,7 @@ public sealed class SchoolWelfareSender(HttpClient http, string senderId, byte[]
     /// <summary>Reads a message's status, signing "GET\n&lt;path&gt;\n&lt;unix seconds&gt;" (valid for five minutes either side).</summary>
     public async Task<HttpResponseMessage> GetStatusAsync(string messageId, DateTimeOffset now, CancellationToken ct = default)
     {
-        var path = $"{MessagesPath}/{Uri.EscapeDataString(messageId)}";
+        var path = $"{MessagesPath}/{messageId}"; // message ids are URL-safe by the contract: letters, digits and . _ : -
         var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("X-Sender", senderId);

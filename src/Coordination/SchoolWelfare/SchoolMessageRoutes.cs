@@ -63,7 +63,7 @@ public static class SchoolMessageRoutes
     public static async Task<IResult> Status(string messageId, string? senderId, HttpContext context, IDocumentStore store,
         IWolverineRuntime runtime, TimeProvider clock, CancellationToken ct)
     {
-        var (organisation, sender, refused) = await ReaderAsync(context, store, senderId, clock, ct);
+        var (organisation, sender, refused) = await ReaderAsync(context, store, messageId, senderId, clock, ct);
         if (refused is not null)
         {
             return Problems.Result(refused);
@@ -247,7 +247,7 @@ public static class SchoolMessageRoutes
 
     /// <summary>Who reads a status: the signing sender, or a bearer-authenticated admin or social worker naming the sender.</summary>
     private static async Task<(string? Organisation, string? SenderId, ProblemDetails? Refused)> ReaderAsync(HttpContext context,
-        IDocumentStore store, string? senderId, TimeProvider clock, CancellationToken ct)
+        IDocumentStore store, string messageId, string? senderId, TimeProvider clock, CancellationToken ct)
     {
         if (context.Request.Headers.ContainsKey(ReceiveSchoolMessageEndpoint.SenderHeader))
         {
@@ -257,7 +257,8 @@ public static class SchoolMessageRoutes
             {
                 return (null, null, ReceiveSchoolMessageEndpoint.BadSignature());
             }
-            var signed = Encoding.UTF8.GetBytes(SignedRead(context.Request.Path.Value ?? "", timestamp));
+            // The route's own path with the id as sent (ids are URL-safe), so escaping on the way cannot change what was signed.
+            var signed = Encoding.UTF8.GetBytes(SignedRead($"{Route}/{messageId}", timestamp));
             var sender = await ReceiveSchoolMessageEndpoint.AuthenticateAsync(context, store, signed, ct);
             return sender is null ? (null, null, ReceiveSchoolMessageEndpoint.BadSignature()) : (sender.Organisation, sender.Id, null);
         }

@@ -150,8 +150,12 @@ public static class SchoolMessages
         return (with(typed), errors);
     }
 
+    /// <summary>Errors keyed by the JSON's own field names (pupil.personId), whatever the validator's global name resolver says.</summary>
     private static Dictionary<string, string[]> Errors(ValidationResult result) =>
-        result.Errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
+        result.Errors.GroupBy(e => JsonPath(e.PropertyName)).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
+
+    private static string JsonPath(string propertyPath) =>
+        string.Join('.', propertyPath.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
 
     private static ProblemDetails Refusal(string slug, string title, string detail, string field)
     {

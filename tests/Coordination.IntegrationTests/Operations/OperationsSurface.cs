@@ -32,6 +32,13 @@ public sealed class OperationsSurface(CoordinationHost host) : IClassFixture<Coo
             "/api/teams/{teamId}/caseload", "/api/families/{familyId}/hypotheses",
         ];
         Assert.All(teamRoutes, route => Assert.Contains(route, paths));
+        string[] schoolRoutes =
+        [
+            "/api/integrations/school-welfare/senders", "/api/integrations/school-welfare/senders/{senderId}/secrets/oldest",
+            "/api/integrations/school-welfare/messages", "/api/integrations/school-welfare/messages/{messageId}",
+            "/api/integrations/school-welfare/messages/{messageId}/link", "/api/integrations/school-welfare/messages/{messageId}/replay",
+        ];
+        Assert.All(schoolRoutes, route => Assert.Contains(route, paths));
     }
 
     [Fact]
