@@ -56,7 +56,25 @@ public sealed class OperationsForAuditors(CoordinationHost host) : IClassFixture
         await BusyFamily();
         await BusyFamily();
         await SystemicTeams.TeamWork.OnAFamily(host);
+        // A family whose record also holds what a school system sent: a concern and the three kinds of school report.
+        var school = await SchoolWelfare.SchoolSystem.RegisterAsync(host);
+        var pupil = SchoolWelfare.TestPupil.New();
+        await pupil.RegisterFamilyAsync(host.ClientFor(Caller.SocialWorker()));
+        foreach (var message in new[]
+                 {
+                     SchoolWelfare.SchoolMessagesFor.WelfareConcern(pupil.PersonId, "rebuild-1"), SchoolWelfare.SchoolMessagesFor.ExpertGroupMeeting(pupil.PersonId, "rebuild-2"),
+                     SchoolWelfare.SchoolMessagesFor.AbsenceAlert(pupil.PersonId, "rebuild-3"), SchoolWelfare.SchoolMessagesFor.WelfareStatus(pupil.PersonId, "rebuild-4"),
+                 })
+        {
+            await school.AcceptedAsync(message);
+        }
+        foreach (var id in new[] { "rebuild-1", "rebuild-2", "rebuild-3", "rebuild-4" })
+        {
+            Assert.Equal("processed", (await school.SettledAsync(id))["status"]!.GetValue<string>());
+        }
         var before = await Snapshot();
+        Assert.Contains(before, row => row.Key.StartsWith("mt_doc_familypicture/", StringComparison.Ordinal)
+                                       && row.Value.Contains("\"schoolReports\":[{", StringComparison.Ordinal));
 
         using var daemon = await host.Store.BuildProjectionDaemonAsync();
         var timeout = TimeSpan.FromMinutes(2);
