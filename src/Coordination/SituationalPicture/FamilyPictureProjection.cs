@@ -204,37 +204,36 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
     public static void Apply(IEvent<SchoolWelfare.ExpertGroupMeetingReported> e, FamilyPicture p)
     {
         var d = e.Data;
-        p.SchoolReports.Add(new PictureSchoolReport
-        {
-            ReportId = d.ReportId, Type = d.Message.Type, ChildId = d.ChildId, Message = d.Message, OccurredAt = d.OccurredAt,
-            RecordedAt = e.Recorded(), HeldOn = d.HeldOn, ParticipantRoles = [.. d.ParticipantRoles], Summary = d.Summary,
-            NextMeetingOn = d.NextMeetingOn,
-        });
+        var report = SchoolReport(e, d.ReportId, d.ChildId, d.Message);
+        (report.HeldOn, report.ParticipantRoles, report.Summary, report.NextMeetingOn) = (d.HeldOn, [.. d.ParticipantRoles], d.Summary, d.NextMeetingOn);
+        p.SchoolReports.Add(report);
         p.Record(e, $"Student-welfare expert group met ({d.Message.School.Name})");
     }
 
     public static void Apply(IEvent<SchoolWelfare.AbsenceAlertReported> e, FamilyPicture p)
     {
         var d = e.Data;
-        p.SchoolReports.Add(new PictureSchoolReport
-        {
-            ReportId = d.ReportId, Type = d.Message.Type, ChildId = d.ChildId, Message = d.Message, OccurredAt = d.OccurredAt,
-            RecordedAt = e.Recorded(), From = d.From, To = d.To, AbsentHours = d.AbsentHours, UnexplainedHours = d.UnexplainedHours,
-            Note = d.Note,
-        });
+        var report = SchoolReport(e, d.ReportId, d.ChildId, d.Message);
+        (report.From, report.To, report.AbsentHours, report.UnexplainedHours, report.Note) = (d.From, d.To, d.AbsentHours, d.UnexplainedHours, d.Note);
+        p.SchoolReports.Add(report);
         p.Record(e, $"Absence alert from {d.Message.School.Name}");
     }
 
     public static void Apply(IEvent<SchoolWelfare.WelfareStatusReported> e, FamilyPicture p)
     {
         var d = e.Data;
-        p.SchoolReports.Add(new PictureSchoolReport
-        {
-            ReportId = d.ReportId, Type = d.Message.Type, ChildId = d.ChildId, Message = d.Message, OccurredAt = d.OccurredAt,
-            RecordedAt = e.Recorded(), Status = d.Status, SupportLevel = d.SupportLevel, Summary = d.Summary,
-        });
+        var report = SchoolReport(e, d.ReportId, d.ChildId, d.Message);
+        (report.Status, report.SupportLevel, report.Summary) = (d.Status, d.SupportLevel, d.Summary);
+        p.SchoolReports.Add(report);
         p.Record(e, $"Student-welfare status from {d.Message.School.Name}: {Kebab.Name(d.Status)}");
     }
+
+    /// <summary>What every school report has: which report, about whom, which message, and its two times.</summary>
+    private static PictureSchoolReport SchoolReport(IEvent e, Guid reportId, Guid childId, SchoolWelfare.ReceivedMessage message) => new()
+    {
+        ReportId = reportId, Type = message.Type, ChildId = childId, Message = message, OccurredAt = ((IFamilyEvent)e.Data).OccurredAt,
+        RecordedAt = e.Recorded(),
+    };
 
     private static PictureMember Member(FamilyMember m) => new(m.MemberId, m.PersonId, m.Name, m.BirthDate, m.Relation);
 }
