@@ -74,6 +74,7 @@ public sealed class MessagesUnderFaults(ImpatientHost host) : IClassFixture<Impa
         var schema = "t_restart_" + Guid.NewGuid().ToString("N")[..8];
         var pupil = TestPupil.New();
         var messageId = SchoolMessagesFor.NewId();
+        var message = SchoolMessagesFor.WelfareConcern(pupil.PersonId, messageId);
         SchoolSystem school;
         Guid familyId;
         await using (var first = new RestartableHost(schema))
@@ -86,7 +87,7 @@ public sealed class MessagesUnderFaults(ImpatientHost host) : IClassFixture<Impa
             var queue = (Wolverine.Transports.IListenerCircuit)runtime.Endpoints.GetOrBuildSendingAgent(new Uri("local://school-welfare"));
             await queue.PauseWithDrainAsync(TimeSpan.FromMinutes(10));
 
-            await school.AcceptedAsync(SchoolMessagesFor.WelfareConcern(pupil.PersonId, messageId));
+            await school.AcceptedAsync(message);
             await Task.Delay(500);
             Assert.Equal("received", (await school.StatusAsync(messageId))["status"]!.GetValue<string>());
         }
@@ -96,6 +97,9 @@ public sealed class MessagesUnderFaults(ImpatientHost host) : IClassFixture<Impa
         var restarted = new SchoolSystem { Host = second, SenderId = school.SenderId, Secret = school.Secret, Org = school.Org };
         var status = await restarted.SettledAsync(messageId, seconds: 60);
         Assert.Equal("processed", status["status"]!.GetValue<string>());
+        // The same message sent again to the restarted service is a duplicate: the record outlives the process.
+        Assert.Equal("duplicate", (await (await restarted.SendAsync(message)).Ok(HttpStatusCode.Accepted))["status"]!.GetValue<string>());
+        await Task.Delay(300);
         Assert.Single(await second.EventsOf(Orgs.Pirkanmaa, familyId), e => e.Data is Coordination.Concerns.ConcernRaised);
     }
 }
