@@ -26,6 +26,7 @@ public static partial class Http
         builder.Services.AddScoped<Writing.FamilyWrites>();
         builder.Services.AddScoped<SystemicTeams.TeamWrites>();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Customize);
+        builder.Services.AddExceptionHandler<TransientDatabaseFailures>();
         builder.Services.AddWolverineHttp();
         builder.Services.AddOpenApi("v1");
         builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
@@ -80,6 +81,8 @@ public static partial class Http
         app.MapWolverineEndpoints(opts =>
         {
             opts.AddPolicy<FluentValidationHttpPolicy>();
+            // ?days=abc is a 400, never silently the default.
+            opts.RejectUnparseableQueryValues = true;
             opts.WarmUpRoutes = RouteWarmup.Eager;
         });
     }

@@ -1,0 +1,34 @@
+using System.Net;
+using Coordination.IntegrationTests.Infrastructure;
+using Coordination.IntegrationTests.SchoolWelfare;
+using Npgsql;
+
+namespace Coordination.IntegrationTests.Reliability;
+
+/// <summary>A write that cannot get its family's lock in time is told to retry (503, Retry-After) and writes nothing.</summary>
+public sealed class AWriteThatWaitsTooLong(ImpatientHost host) : IClassFixture<ImpatientHost>
+{
+    [Fact]
+    public async Task A_write_blocked_on_the_familys_lock_is_503_with_retry_after_and_nothing_written()
+    {
+        var path = await new StatutoryPath(host, Caller.SocialWorker()).OpenAssessment(children: 1);
+        var before = await host.EventCount(Orgs.Pirkanmaa);
+        await using var blocker = new NpgsqlConnection(await PostgresServer.ConnectionString);
+        await blocker.OpenAsync();
+        await using var transaction = await blocker.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand($"select 1 from {host.Schema}.mt_streams where id = @id for update", blocker, transaction))
+        {
+            hold.Parameters.AddWithValue("id", path.FamilyId);
+            Assert.NotNull(await hold.ExecuteScalarAsync());
+        }
+
+        var response = await path.SocialWork.PostJson($"/api/families/{path.FamilyId}/assessments/{path.AssessmentId}/contributions",
+            StatutoryPath.Contribution(path.ChildIds, legalBasis: "own-agency"));
+
+        var problem = await response.Problem(HttpStatusCode.ServiceUnavailable);
+        Assert.NotEmpty(response.Headers.RetryAfter?.ToString() ?? "");
+        Assert.DoesNotContain("Exception", problem.ToJsonString(), StringComparison.Ordinal);
+        await transaction.RollbackAsync();
+        Assert.Equal(before, await host.EventCount(Orgs.Pirkanmaa));
+    }
+}
