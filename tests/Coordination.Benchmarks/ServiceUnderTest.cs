@@ -27,9 +27,11 @@ public sealed class ServiceUnderTest : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<ServiceUnderTest> StartAsync(string connectionString, string schema)
+    /// <param name="key">The token signing key; a restarted service must be given the first one's.</param>
+    /// <param name="schoolSecretKey">The key of the school senders' secrets (base64); likewise.</param>
+    public static async Task<ServiceUnderTest> StartAsync(string connectionString, string schema, byte[]? key = null, string? schoolSecretKey = null)
     {
-        var key = RandomNumberGenerator.GetBytes(32);
+        key ??= RandomNumberGenerator.GetBytes(32);
         var port = Coordination.EmbeddedPostgres.Loopback.FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "Coordination.dll");
         var info = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
@@ -43,7 +45,7 @@ public sealed class ServiceUnderTest : IAsyncDisposable
         info.Environment["ConnectionStrings__Coordination"] = connectionString;
         info.Environment["Storage__Schema"] = schema;
         info.Environment["Auth__SigningKey"] = Convert.ToBase64String(key);
-        info.Environment["SchoolWelfare__SecretKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        info.Environment["SchoolWelfare__SecretKey"] = schoolSecretKey ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         info.Environment["Wolverine__Solo"] = "true";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the service.");
@@ -93,6 +95,16 @@ public sealed class ServiceUnderTest : IAsyncDisposable
         var kib = line is null ? _process.PeakWorkingSet64 / 1024.0
             : double.Parse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture);
         return kib / 1024.0;
+    }
+
+    /// <summary>SIGKILL: the process gets no chance to finish anything (a power cut, the OOM killer).</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()
