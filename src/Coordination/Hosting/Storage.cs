@@ -31,6 +31,12 @@ public static class Storage
             csb.Options = "-c lock_timeout=10000";
         }
         csb.ApplicationName ??= "coordination";
+        // When every pooled connection is busy, a request waits at most this long for one and is then answered 503
+        // (TransientDatabaseFailures) instead of hanging for Npgsql's default 15 s.
+        if (!new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.ContainsKey("Timeout"))
+        {
+            csb.Timeout = 5;
+        }
         // Prepare the statements Marten repeats on every write (measured: parse and bind were a third of a write's SQL time).
         // Preparation survives only if the pool does not DISCARD ALL on every return; our sessions set no session state.
         if (csb.MaxAutoPrepare == 0)
