@@ -23,6 +23,7 @@ builder.ConfigureSchoolWelfare();
 builder.ConfigureMessaging();
 builder.ConfigureAuthentication();
 builder.ConfigureHttp();
+builder.ConfigureRateLimits();
 builder.ConfigureAudit();
 
 var app = builder.Build();

@@ -71,6 +71,7 @@ public static partial class Http
             await next(context);
         });
         app.UseAuthentication();
+        app.UseRateLimiter(); // after authentication: the bucket is the caller's
         app.UseAuthorization();
         app.UseMiddleware<RequestBody>();
 

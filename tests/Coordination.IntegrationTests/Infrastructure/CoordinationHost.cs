@@ -48,6 +48,9 @@ public class CoordinationHost : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Storage:Schema", Schema);
         builder.UseSetting("Wolverine:Solo", "true");
         builder.UseSetting("SchoolWelfare:SecretKey", SecretKey);
+        // Tests drive one caller far harder than a person would (polling, 100 writers); the limit has its own test.
+        builder.UseSetting("RateLimiting:Burst", "100000");
+        builder.UseSetting("RateLimiting:PerSecond", "100000");
         builder.UseSetting("Logging:LogLevel:Default", "Information");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         ConfigureMore(builder);

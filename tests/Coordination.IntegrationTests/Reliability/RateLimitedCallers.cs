@@ -1,0 +1,49 @@
+using System.Net;
+using Coordination.IntegrationTests.Infrastructure;
+using Coordination.IntegrationTests.SchoolWelfare;
+using Microsoft.AspNetCore.Hosting;
+
+namespace Coordination.IntegrationTests.Reliability;
+
+/// <summary>The service with the production shape of limit, made small: a burst of 5, one more a second.</summary>
+public sealed class TightlyLimitedHost : CoordinationHost
+{
+    protected override void ConfigureMore(IWebHostBuilder builder)
+    {
+        builder.UseSetting("RateLimiting:Burst", "5");
+        builder.UseSetting("RateLimiting:PerSecond", "1");
+    }
+}
+
+public sealed class RateLimitedCallers(TightlyLimitedHost host) : IClassFixture<TightlyLimitedHost>
+{
+    [Fact]
+    public async Task A_caller_over_its_limit_gets_429_with_retry_after_and_other_callers_do_not()
+    {
+        var greedy = host.ClientFor(Caller.SocialWorker());
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 8; i++)
+        {
+            answers.Add(await greedy.GetAsync("/api/deadlines"));
+        }
+
+        Assert.True(answers.Count(a => a.StatusCode == HttpStatusCode.OK) is >= 5 and <= 6);
+        var limited = answers.First(a => a.StatusCode == HttpStatusCode.TooManyRequests);
+        var problem = await limited.Problem(HttpStatusCode.TooManyRequests);
+        Assert.Equal("https://coordination.example/problems/rate-limited", problem["type"]!.GetValue<string>());
+        Assert.True(int.Parse(limited.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+
+        // Another professional, and a school system, have buckets of their own; health checks are never limited.
+        await (await host.ClientFor(Caller.SocialWorker()).GetAsync("/api/deadlines")).Ok();
+        var school = new Coordination.SchoolSender.SchoolWelfareSender(host.CreateClient(), "no-such-sender", SchoolSystem.NewSecret());
+        await (await school.SendAsync("{}"u8.ToArray())).Problem(HttpStatusCode.Unauthorized);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await host.CreateClient().GetAsync("/health/live")).StatusCode);
+        }
+
+        // The bucket refills: after the wait it named, the greedy caller is served again.
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        await (await greedy.GetAsync("/api/deadlines")).Ok();
+    }
+}
