@@ -58,6 +58,13 @@ public sealed class RequestBody(RequestDelegate next)
             return;
         }
 
+        if (body.AsSpan().Trim(" \t\r\n"u8).SequenceEqual("null"u8))
+        {
+            // Deserialises to no request at all; every route takes an object.
+            await Problems.Write(context, Problems.Invalid("$", "The body must be a JSON object, not null."));
+            return;
+        }
+
         context.Items[ItemKey] = body;
         request.Body = new MemoryStream(body, writable: false);
         request.ContentLength = body.Length;
