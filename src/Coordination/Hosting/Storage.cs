@@ -33,7 +33,8 @@ public static class Storage
         csb.ApplicationName ??= "coordination";
         // When every pooled connection is busy, a request waits at most this long for one and is then answered 503
         // (TransientDatabaseFailures) instead of hanging for Npgsql's default 15 s.
-        if (!new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.ContainsKey("Timeout"))
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("Timeout") && !given.ContainsKey("Connect Timeout") && !given.ContainsKey("Connection Timeout"))
         {
             csb.Timeout = 5;
         }
