@@ -179,8 +179,8 @@ public static partial class SchoolSendersEndpoints
         }
     }
 
-    private static async Task LockAsync(IQuerySession session, string senderId, CancellationToken ct) =>
-        await session.QueryAsync<int>("select 1 from pg_advisory_xact_lock(hashtextextended(?, 0))", ct, $"coordination:school-sender:{senderId}");
+    private static Task LockAsync(IQuerySession session, string senderId, CancellationToken ct) =>
+        Writing.TransactionLocks.TakeAsync(session, $"school-sender:{senderId}", ct);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "School sender {SenderId} registered for {Organisation}")]
     private static partial void Registered(ILogger logger, string senderId, string organisation);

@@ -26,9 +26,8 @@ public static class ResponsibleWorkers
         return (await CasesAsync(session, workerId, ct)).Where(c => c.Id != familyId).Sum(c => c.Children.Count);
     }
 
-    public static async Task LockAsync(IQuerySession session, string organisation, string workerId, CancellationToken ct) =>
-        await session.QueryAsync<int>("select 1 from pg_advisory_xact_lock(hashtextextended(?, 0))", ct,
-            $"coordination:responsible-worker:{organisation}:{workerId}");
+    public static Task LockAsync(IQuerySession session, string organisation, string workerId, CancellationToken ct) =>
+        Writing.TransactionLocks.TakeAsync(session, $"responsible-worker:{organisation}:{workerId}", ct);
 
     /// <summary>The cases the worker is responsible for, in the whole organisation (the session's tenant).</summary>
     public static async Task<IReadOnlyList<TeamCase>> CasesAsync(IQuerySession session, string workerId, CancellationToken ct) =>
