@@ -93,8 +93,6 @@ public static class SchoolIntake
     public static string PersonId(int n)
     {
         var individual = 100 + n;
-        var digits = $"0101{14:00}{individual:000}";
-        var check = "0123456789ABCDEFHJKLMNPRSTUVWXY"[(int)(long.Parse(digits, CultureInfo.InvariantCulture) % 31)];
-        return $"010114A{individual:000}{check}";
+        return $"010114A{individual:000}{Coordination.Identity.PersonalIdentityCode.CheckCharacter(10114, individual)}";
     }
 }

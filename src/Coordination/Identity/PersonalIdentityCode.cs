@@ -53,8 +53,7 @@ public static class PersonalIdentityCode
             return Problem.UnissuedIndividualNumber;
         }
 
-        var nine = (Number(code.AsSpan(0, 6)) * 1000) + individual;
-        if (code[10] != CheckCharacters[nine % 31])
+        if (code[10] != CheckCharacter(Number(code.AsSpan(0, 6)), individual))
         {
             return Problem.WrongCheckCharacter;
         }
@@ -64,6 +63,9 @@ public static class PersonalIdentityCode
     }
 
     public static bool IsValid(string? code) => Validate(code, out _) == Problem.None;
+
+    /// <summary>The check character of a code whose first six digits (DDMMYY) and individual number are given.</summary>
+    public static char CheckCharacter(int birthDigits, int individual) => CheckCharacters[((birthDigits * 1000) + individual) % 31];
 
     /// <summary>A message for a caller; it never repeats the code itself.</summary>
     public static string Describe(Problem problem) => problem switch

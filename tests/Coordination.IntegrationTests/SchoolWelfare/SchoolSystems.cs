@@ -87,8 +87,7 @@ public sealed record TestPupil(string PersonId, string Name, string BirthDate)
         var day = 1 + Random.Shared.Next(28);
         var month = 1 + Random.Shared.Next(12);
         var year = 10 + Random.Shared.Next(10);
-        var digits = $"{day:00}{month:00}{year:00}{individual:000}";
-        var check = "0123456789ABCDEFHJKLMNPRSTUVWXY"[(int)(long.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) % 31)];
+        var check = Coordination.Identity.PersonalIdentityCode.CheckCharacter((day * 10000) + (month * 100) + year, individual);
         return new TestPupil($"{day:00}{month:00}{year:00}A{individual:000}{check}", "Aino", $"20{year:00}-{month:00}-{day:00}");
     }
 
