@@ -13,14 +13,7 @@ public sealed class AWriteThatWaitsTooLong(ImpatientHost host) : IClassFixture<I
     {
         var path = await new StatutoryPath(host, Caller.SocialWorker()).OpenAssessment(children: 1);
         var before = await host.EventCount(Orgs.Pirkanmaa);
-        await using var blocker = new NpgsqlConnection(await PostgresServer.ConnectionString);
-        await blocker.OpenAsync();
-        await using var transaction = await blocker.BeginTransactionAsync();
-        await using (var hold = new NpgsqlCommand($"select 1 from {host.Schema}.mt_streams where id = @id for update", blocker, transaction))
-        {
-            hold.Parameters.AddWithValue("id", path.FamilyId);
-            Assert.NotNull(await hold.ExecuteScalarAsync());
-        }
+        await using var hold = await RecordChecks.HoldStreamAsync(host.Schema, path.FamilyId);
 
         var response = await path.SocialWork.PostJson($"/api/families/{path.FamilyId}/assessments/{path.AssessmentId}/contributions",
             StatutoryPath.Contribution(path.ChildIds, legalBasis: "own-agency"));
@@ -28,7 +21,7 @@ public sealed class AWriteThatWaitsTooLong(ImpatientHost host) : IClassFixture<I
         var problem = await response.Problem(HttpStatusCode.ServiceUnavailable);
         Assert.NotEmpty(response.Headers.RetryAfter?.ToString() ?? "");
         Assert.DoesNotContain("Exception", problem.ToJsonString(), StringComparison.Ordinal);
-        await transaction.RollbackAsync();
+        await hold.DisposeAsync();
         Assert.Equal(before, await host.EventCount(Orgs.Pirkanmaa));
     }
 }

@@ -118,9 +118,7 @@ public sealed class KilledMidWrite
                 written[summary] = written.GetValueOrDefault(summary) + 1;
             }
             // Every fact has its read model: the picture kept inline equals a fresh fold of the stream.
-            var stored = await session.Json.FindByIdAsync<FamilyPicture>(familyId);
-            Assert.Equal(Coordination.Audit.HashChain.CanonicalJson(stored!),
-                Coordination.Audit.HashChain.CanonicalJson(store.Options.Serializer().ToJson(PictureReplay.Fold(events, null, null))));
+            await RecordChecks.AssertPictureIsAFreshFoldAsync(store, session, familyId, events);
         }
         Assert.All(acknowledged, a => Assert.Equal(1, written.GetValueOrDefault(a.Key)));
         var ours = written.Where(w => w.Key.StartsWith("kill-", StringComparison.Ordinal)).ToList();
@@ -131,7 +129,7 @@ public sealed class KilledMidWrite
         var reader = new SchoolWelfareSender(new HttpClient { BaseAddress = second.Address }, "kill-school", secret);
         foreach (var id in messages.Where(m => m.Value == Outcome.Acknowledged).Select(m => m.Key))
         {
-            Assert.Equal("processed", await SettledAsync(reader, id));
+            Assert.Equal("processed", (await SchoolWelfare.SchoolSystem.SettledAsync(reader, id, seconds: 60))["status"]!.GetValue<string>());
         }
         Assert.True(await ScheduledChecksAsync(connectionString, schema) >= scheduledChecks);
     }
@@ -142,20 +140,6 @@ public sealed class KilledMidWrite
         pupil = new { personId, name = "Oppilas", birthDate = "2014-01-01" }, school = new { id = "s", name = "Koulu" },
         payload = new { status = "support-continues" }, legalBasis = "atl-64",
     }, HttpExtensions.Web));
-
-    private static async Task<string> SettledAsync(SchoolWelfareSender reader, string messageId)
-    {
-        for (var until = DateTime.UtcNow.AddSeconds(60); ;)
-        {
-            using var response = await reader.GetStatusAsync(messageId, DateTimeOffset.UtcNow);
-            var status = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["status"]!.GetValue<string>();
-            if (status != "received" || DateTime.UtcNow > until)
-            {
-                return status;
-            }
-            await Task.Delay(100);
-        }
-    }
 
     private static async Task<long> ScheduledChecksAsync(string connectionString, string schema)
     {

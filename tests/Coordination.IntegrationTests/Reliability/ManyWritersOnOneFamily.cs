@@ -83,10 +83,7 @@ public sealed class ManyWritersOnOneFamily(CoordinationHost host) : IClassFixtur
 
         // The picture kept inline through all of it equals a fresh aggregation of the stream.
         await using var session = host.Store.QuerySession(Orgs.Pirkanmaa);
-        var stored = await session.Json.FindByIdAsync<FamilyPicture>(path.FamilyId);
-        var fresh = PictureReplay.Fold(events, asOf: null, knownAt: null);
-        Assert.Equal(Coordination.Audit.HashChain.CanonicalJson(stored!),
-            Coordination.Audit.HashChain.CanonicalJson(host.Store.Options.Serializer().ToJson(fresh)));
+        await RecordChecks.AssertPictureIsAFreshFoldAsync(host.Store, session, path.FamilyId, events);
     }
 
     private static async Task<Attempt> Read(int index, string marker, HttpResponseMessage response)

@@ -35,14 +35,7 @@ public sealed class MessagesUnderFaults(ImpatientHost host) : IClassFixture<Impa
         var messageId = SchoolMessagesFor.NewId();
 
         // The fault: something else holds the family's stream (a long migration, a stuck session) through every retry.
-        await using var blocker = new NpgsqlConnection(await PostgresServer.ConnectionString);
-        await blocker.OpenAsync();
-        await using var transaction = await blocker.BeginTransactionAsync();
-        await using (var hold = new NpgsqlCommand($"select 1 from {host.Schema}.mt_streams where id = @id for update", blocker, transaction))
-        {
-            hold.Parameters.AddWithValue("id", familyId);
-            Assert.NotNull(await hold.ExecuteScalarAsync());
-        }
+        await using var hold = await RecordChecks.HoldStreamAsync(host.Schema, familyId);
 
         await school.AcceptedAsync(SchoolMessagesFor.WelfareConcern(pupil.PersonId, messageId));
         var status = await school.SettledAsync(messageId, until: "dead-lettered", seconds: 60);
@@ -60,7 +53,7 @@ public sealed class MessagesUnderFaults(ImpatientHost host) : IClassFixture<Impa
         Assert.Empty(await host.EventsOf(Orgs.Pirkanmaa, familyId) is var before ? before.Where(e => e.Data is Coordination.Concerns.ConcernRaised) : []);
 
         // The fix: the lock is released. An admin replays; the message is processed once.
-        await transaction.RollbackAsync();
+        await hold.DisposeAsync();
         (await (await admin.PostAsync(replay, null)).Ok(HttpStatusCode.Accepted))["status"]!.GetValue<string>();
         Assert.Equal("processed", (await school.SettledAsync(messageId, until: "processed", seconds: 60))["status"]!.GetValue<string>());
         Assert.Single(await host.EventsOf(Orgs.Pirkanmaa, familyId), e => e.Data is Coordination.Concerns.ConcernRaised);

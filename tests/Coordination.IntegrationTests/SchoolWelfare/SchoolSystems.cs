@@ -47,12 +47,15 @@ public sealed class SchoolSystem
         await (await Sender.GetStatusAsync(messageId, DateTimeOffset.UtcNow)).Ok();
 
     /// <summary>Waits until the message has left <c>received</c> (processing is asynchronous), and returns its status.</summary>
-    public async Task<JsonNode> SettledAsync(string messageId, string? until = null, int seconds = 20)
+    public Task<JsonNode> SettledAsync(string messageId, string? until = null, int seconds = 20) => SettledAsync(Sender, messageId, until, seconds);
+
+    /// <summary>The same, through any sender: a service in another process, too.</summary>
+    public static async Task<JsonNode> SettledAsync(SchoolWelfareSender sender, string messageId, string? until = null, int seconds = 20)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
         {
-            var status = await StatusAsync(messageId);
+            var status = await (await sender.GetStatusAsync(messageId, DateTimeOffset.UtcNow)).Ok();
             var current = status["status"]!.GetValue<string>();
             if (until is null ? current != "received" : current == until)
             {

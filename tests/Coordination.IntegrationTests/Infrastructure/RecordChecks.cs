@@ -1,0 +1,51 @@
+using Coordination.SituationalPicture;
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+
+namespace Coordination.IntegrationTests.Infrastructure;
+
+/// <summary>Checks and faults the reliability tests share.</summary>
+public static class RecordChecks
+{
+    /// <summary>The picture the store kept inline for a family equals a fresh fold of the family's stream, field for field.</summary>
+    public static async Task AssertPictureIsAFreshFoldAsync(IDocumentStore store, IQuerySession session, Guid familyId, IReadOnlyList<IEvent> events)
+    {
+        var stored = await session.Json.FindByIdAsync<FamilyPicture>(familyId);
+        Assert.NotNull(stored);
+        Assert.Equal(Coordination.Audit.HashChain.CanonicalJson(stored),
+            Coordination.Audit.HashChain.CanonicalJson(store.Options.Serializer().ToJson(PictureReplay.Fold(events, asOf: null, knownAt: null))));
+    }
+
+    /// <summary>
+    /// Another transaction holding a family stream's row (a long migration, a stuck session): writers to the family wait
+    /// on it until it is released (disposed).
+    /// </summary>
+    public static async Task<StreamHold> HoldStreamAsync(string schema, Guid streamId)
+    {
+        var connection = new NpgsqlConnection(await PostgresServer.ConnectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var hold = new NpgsqlCommand($"select 1 from {schema}.mt_streams where id = @id for update", connection, transaction);
+        hold.Parameters.AddWithValue("id", streamId);
+        Assert.NotNull(await hold.ExecuteScalarAsync());
+        return new StreamHold(connection, transaction);
+    }
+}
+
+public sealed class StreamHold(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+{
+    private bool _released;
+
+    /// <summary>Ends the hold (a rollback). Safe to call again, so a test may release early and still dispose at its end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_released)
+        {
+            return;
+        }
+        _released = true;
+        await transaction.DisposeAsync(); // rolls back: the hold ends, nothing it did remains
+        await connection.DisposeAsync();
+    }
+}
