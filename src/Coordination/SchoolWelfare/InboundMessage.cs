@@ -45,6 +45,21 @@ public sealed class InboundMessage
     public SchoolMessage? Message { get; set; }
 
     public static string KeyOf(string senderId, string messageId) => $"{senderId}/{messageId}";
+
+    /// <summary>The record of a copy that arrived now (over an earlier, rejected one if there was one): from whom, which, its bytes, where it stands.</summary>
+    public static InboundMessage Arrived(InboundMessage? earlier, SchoolSender sender, string messageId, string bodyHash, DateTimeOffset at,
+        string status, string? reason)
+    {
+        var record = earlier ?? new InboundMessage { Id = KeyOf(sender.Id, messageId) };
+        record.SenderId = sender.Id;
+        record.SenderName = sender.Name;
+        record.MessageId = messageId;
+        record.BodyHash = bodyHash;
+        record.ReceivedAt = at;
+        record.Status = status;
+        record.Reason = reason;
+        return record;
+    }
 }
 
 /// <summary>The durable-inbox message that processes one accepted school message. The tenant travels on the envelope.</summary>

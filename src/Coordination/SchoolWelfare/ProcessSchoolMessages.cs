@@ -34,13 +34,11 @@ public static class ProcessSchoolMessageHandler
         var families = message.Pupil.PersonId is { } personId ? await session.FamiliesHoldingAsync(personId, ct) : [];
         if (families.Count != 1)
         {
-            record.Status = InboundStatus.Unmatched;
-            record.Reason = families.Count == 0
+            Unmatched(session, record, families.Count == 0
                 ? message.Pupil.PersonId is null
                     ? "The message names no identity code for the pupil; a social worker links it to a family."
                     : "No family of the organisation holds this pupil; a social worker links the message to a family or opens one."
-                : $"{families.Count} families of the organisation hold this pupil; a social worker links the message to the right one.";
-            session.Update(record);
+                : $"{families.Count} families of the organisation hold this pupil; a social worker links the message to the right one.");
             return;
         }
 
@@ -49,12 +47,18 @@ public static class ProcessSchoolMessageHandler
         var child = picture?.Children.FirstOrDefault(c => c.PersonId == message.Pupil.PersonId);
         if (stream.Aggregate is null || child is null)
         {
-            record.Status = InboundStatus.Unmatched;
-            record.Reason = "The family that holds this identity code has no child with it; a social worker links the message.";
-            session.Update(record);
+            Unmatched(session, record, "The family that holds this identity code has no child with it; a social worker links the message.");
             return;
         }
         await SchoolMessagePlacement.PlaceAsync(session, bus, stream, record, child.Id, linkedBy: null, clock.GetUtcNow(), ct);
+    }
+
+    /// <summary>Leaves the message for a social worker, saying why (optimistic concurrency on the record, as for processing).</summary>
+    private static void Unmatched(IDocumentSession session, InboundMessage record, string reason)
+    {
+        record.Status = InboundStatus.Unmatched;
+        record.Reason = reason;
+        session.Update(record);
     }
 }
 

@@ -56,8 +56,8 @@ public static partial class ReceiveSchoolMessageEndpoint
 
         var message = parsed.Message!;
         var id = InboundMessage.KeyOf(sender.Id, message.MessageId);
-        var context2 = (MessageContext)bus;
-        await using var session = sessions.OpenSession(context2, sender.Organisation);
+        var messageContext = (MessageContext)bus;
+        await using var session = sessions.OpenSession(messageContext, sender.Organisation);
         var existing = await session.LoadAsync<InboundMessage>(id, ct);
         if (existing is not null && existing.Status != InboundStatus.Rejected)
         {
@@ -65,17 +65,10 @@ public static partial class ReceiveSchoolMessageEndpoint
         }
 
         await bus.PublishAsync(new ProcessSchoolMessage(id), new DeliveryOptions { TenantId = sender.Organisation });
-        var record = existing ?? new InboundMessage { Id = id };
-        record.SenderId = sender.Id;
-        record.SenderName = sender.Name;
-        record.MessageId = message.MessageId;
+        var record = InboundMessage.Arrived(existing, sender, message.MessageId, bodyHash, now, InboundStatus.Received, reason: null);
         record.Type = message.Type;
-        record.BodyHash = bodyHash;
-        record.ReceivedAt = now;
-        record.Status = InboundStatus.Received;
-        record.Reason = null;
         record.Message = message;
-        record.EnvelopeId = context2.Outstanding.Single(e => e.Message is ProcessSchoolMessage).Id;
+        record.EnvelopeId = messageContext.Outstanding.Single(e => e.Message is ProcessSchoolMessage).Id;
         if (existing is null)
         {
             session.Insert(record);
@@ -169,15 +162,7 @@ public static partial class ReceiveSchoolMessageEndpoint
         {
             return; // an accepted message keeps its status; a bad copy of it changes nothing
         }
-        var record = existing ?? new InboundMessage { Id = id };
-        record.SenderId = sender.Id;
-        record.SenderName = sender.Name;
-        record.MessageId = messageId;
-        record.BodyHash = bodyHash;
-        record.ReceivedAt = now;
-        record.Status = InboundStatus.Rejected;
-        record.Reason = $"{problem.Title}: {problem.Detail}";
-        session.Store(record);
+        session.Store(InboundMessage.Arrived(existing, sender, messageId, bodyHash, now, InboundStatus.Rejected, $"{problem.Title}: {problem.Detail}"));
         try
         {
             await session.SaveChangesAsync(ct);
