@@ -69,7 +69,7 @@ public static class SchoolMessageRoutes
             return Problems.Result(refused);
         }
         await using var session = store.QuerySession(organisation!);
-        var record = MessageIds.IsValid(messageId) ? await session.LoadAsync<InboundMessage>(InboundMessage.KeyOf(sender!, messageId), ct) : null;
+        var record = await FindAsync(session, sender!, messageId, ct);
         if (record is null)
         {
             return Problems.Result(Problems.NotFound("message"));
@@ -144,9 +144,7 @@ public static class SchoolMessageRoutes
         }
         var messageContext = (MessageContext)bus;
         await using var session = sessions.OpenSession(messageContext, caller.Organisation);
-        var record = MessageIds.IsValid(messageId)
-            ? await session.LoadAsync<InboundMessage>(InboundMessage.KeyOf(command.SenderId!, messageId), ct)
-            : null;
+        var record = await FindAsync(session, command.SenderId!, messageId, ct);
         if (record is null)
         {
             return Problems.Result(Problems.NotFound("message"));
@@ -211,7 +209,7 @@ public static class SchoolMessageRoutes
             return Problems.Result(Problems.Invalid("senderId", "Name the sender: ?senderId=..."));
         }
         await using var session = store.QuerySession(caller.Organisation);
-        var record = MessageIds.IsValid(messageId) ? await session.LoadAsync<InboundMessage>(InboundMessage.KeyOf(senderId!, messageId), ct) : null;
+        var record = await FindAsync(session, senderId!, messageId, ct);
         if (record is null)
         {
             return Problems.Result(Problems.NotFound("message"));
@@ -225,6 +223,10 @@ public static class SchoolMessageRoutes
         ReplayLog.Replayed(logger, record.SenderId, caller.Id);
         return Results.Json(new MessageAccepted(record.MessageId, "received"), Json.Options, statusCode: StatusCodes.Status202Accepted);
     }
+
+    /// <summary>A sender's message by its id; none for an id no sender could have used.</summary>
+    private static async Task<InboundMessage?> FindAsync(IQuerySession session, string senderId, string messageId, CancellationToken ct) =>
+        MessageIds.IsValid(messageId) ? await session.LoadAsync<InboundMessage>(InboundMessage.KeyOf(senderId, messageId), ct) : null;
 
     private static async Task<DeadLetterEnvelope?> DeadLetterAsync(IWolverineRuntime runtime, InboundMessage record, string organisation) =>
         record is { Status: InboundStatus.Received, EnvelopeId: { } envelopeId }
