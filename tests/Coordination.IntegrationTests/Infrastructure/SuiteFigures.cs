@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+
+[assembly: AssemblyFixture(typeof(Coordination.IntegrationTests.Infrastructure.SuiteReport))]
+
+namespace Coordination.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The figures issue 9 asks the suite to report at its end. Tests add to them only what they checked: a write
+/// counts once it was found in its stream, a fault once the service was shown to have survived it, a hostile request
+/// once its answer was the documented one, an authorization case once its answer matched the rule.
+/// </summary>
+public static class SuiteFigures
+{
+    private static long _writes;
+    private static long _hostileSent;
+    private static long _hostileCorrect;
+    private static long _authorizationCases;
+    private static readonly ConcurrentQueue<string> Faults = new();
+
+    public static void WritesVerified(long count) => Interlocked.Add(ref _writes, count);
+
+    public static void FaultSurvived(string what) => Faults.Enqueue(what);
+
+    public static void HostileRequests(long sent, long answeredCorrectly)
+    {
+        Interlocked.Add(ref _hostileSent, sent);
+        Interlocked.Add(ref _hostileCorrect, answeredCorrectly);
+    }
+
+    public static void AuthorizationCasesChecked(long count) => Interlocked.Add(ref _authorizationCases, count);
+
+    public static string Report()
+    {
+        var faults = Faults.ToArray();
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Reliability and security figures of this run:");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  writes acknowledged and verified in their streams: {Interlocked.Read(ref _writes):N0}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  faults injected and survived: {faults.Length:N0}");
+        foreach (var fault in faults.GroupBy(f => f).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"    {fault.Count()} x {fault.Key}");
+        }
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"  hostile requests sent: {Interlocked.Read(ref _hostileSent):N0}, answered as documented: {Interlocked.Read(ref _hostileCorrect):N0}");
+        text.Append(CultureInfo.InvariantCulture, $"  authorization cases checked: {Interlocked.Read(ref _authorizationCases):N0}");
+        return text.ToString();
+    }
+}
+
+/// <summary>
+/// Writes <see cref="SuiteFigures"/> when the last test class of the run has finished: to standard output (shown when
+/// the test program is run directly) and to <c>TestResults/suite-figures.txt</c> at the top of the repository, which
+/// <c>.ci/run</c> prints after <c>dotnet test</c> (whose terminal shows no output of a passing run).
+/// </summary>
+public sealed class SuiteReport : IAsyncLifetime
+{
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        var report = SuiteFigures.Report();
+        Console.WriteLine(report);
+        var results = Path.Combine(RepositoryRoot() ?? AppContext.BaseDirectory, "TestResults");
+        Directory.CreateDirectory(results);
+        await File.WriteAllTextAsync(Path.Combine(results, "suite-figures.txt"), report + Environment.NewLine);
+    }
+
+    private static string? RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Coordination.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        return null;
+    }
+}
