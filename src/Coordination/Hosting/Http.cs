@@ -37,20 +37,26 @@ public static partial class Http
 
     public static void UseHttp(this WebApplication app)
     {
-        app.UseExceptionHandler(); // problem details, never a stack trace, in every environment
-        app.UseStatusCodePages();  // empty 4xx answers (unknown route, 405) get a problem body too
+        // Set as the answer starts, not as the request comes in: the exception handler clears the response before it
+        // writes its 503 or 500, and those answers need the headers as much as any other.
         app.Use(async (context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.XFrameOptions = "DENY";
-            if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+            context.Response.OnStarting(() =>
             {
-                headers.CacheControl = "no-store";
-            }
+                var headers = context.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers.XFrameOptions = "DENY";
+                if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+                {
+                    headers.CacheControl = "no-store";
+                }
+                return Task.CompletedTask;
+            });
             await next(context);
         });
+        app.UseExceptionHandler(); // problem details, never a stack trace, in every environment
+        app.UseStatusCodePages();  // empty 4xx answers (unknown route, 405) get a problem body too
         // The interactive page is static and public (it calls the API with whatever token its user supplies);
         // it sits before authorization, whose fallback policy would otherwise close it.
         app.UseSwaggerUI(o =>
