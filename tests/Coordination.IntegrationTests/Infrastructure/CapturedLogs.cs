@@ -6,7 +6,13 @@ namespace Coordination.IntegrationTests.Infrastructure;
 /// <summary>A logger provider that keeps every formatted message, its state values and exception text.</summary>
 public sealed class CapturedLogs : ILoggerProvider
 {
+    private static readonly ConcurrentQueue<CapturedLogs> Every = new();
     private readonly ConcurrentQueue<string> _lines = new();
+
+    public CapturedLogs() => Every.Enqueue(this);
+
+    /// <summary>Every line every host of this run logged, for the end-of-run scan (<see cref="SuiteReport"/>).</summary>
+    public static IEnumerable<string> OfTheRun => Every.SelectMany(logs => logs._lines);
 
     public IReadOnlyCollection<string> Lines => _lines;
 

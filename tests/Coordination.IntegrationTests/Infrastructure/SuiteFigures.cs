@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 [assembly: AssemblyFixture(typeof(Coordination.IntegrationTests.Infrastructure.SuiteReport))]
 
@@ -54,17 +55,43 @@ public static class SuiteFigures
 /// the test program is run directly) and to <c>TestResults/suite-figures.txt</c> at the top of the repository, which
 /// <c>.ci/run</c> prints after <c>dotnet test</c> (whose terminal shows no output of a passing run).
 /// </summary>
-public sealed class SuiteReport : IAsyncLifetime
+public sealed partial class SuiteReport : IAsyncLifetime
 {
+    /// <summary>Free text of the case notes the tests send: none of it may be logged.</summary>
+    private static readonly string[] CaseNotes =
+    [
+        "no food at home", "afraid to go home", "Kitchen empty", "mother is exhausted", "Wants to stay at home", "Mornings are hard",
+    ];
+
+    /// <summary>The shape of a personal identity code, valid or not (a mistyped code is as personal as a right one).</summary>
+    [GeneratedRegex(@"(?<![0-9A-Za-z])[0-9]{6}[-+ABCDEFYXWVU][0-9]{3}[0-9A-Z](?![0-9A-Za-z])")]
+    private static partial Regex IdentityCode();
+
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
-        var report = SuiteFigures.Report();
+        // Every log line of every in-process host of the run: personal data in any of them fails the run.
+        var scanned = 0;
+        var leaks = new List<string>();
+        foreach (var line in CapturedLogs.OfTheRun)
+        {
+            scanned++;
+            if (IdentityCode().IsMatch(line) || CaseNotes.Any(note => line.Contains(note, StringComparison.OrdinalIgnoreCase)))
+            {
+                leaks.Add(line.Length > 300 ? line[..300] : line);
+            }
+        }
+        var report = SuiteFigures.Report() + Environment.NewLine + string.Create(CultureInfo.InvariantCulture,
+            $"  log lines scanned for identity codes and case notes: {scanned:N0}, holding any: {leaks.Count:N0}");
         Console.WriteLine(report);
         var results = Path.Combine(RepositoryRoot() ?? AppContext.BaseDirectory, "TestResults");
         Directory.CreateDirectory(results);
         await File.WriteAllTextAsync(Path.Combine(results, "suite-figures.txt"), report + Environment.NewLine);
+        if (leaks.Count > 0)
+        {
+            throw new InvalidOperationException("Personal data reached the logs:\n" + string.Join("\n", leaks.Take(20)));
+        }
     }
 
     private static string? RepositoryRoot()
