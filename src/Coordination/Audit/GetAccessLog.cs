@@ -38,6 +38,10 @@ public static class GetAccessLogEndpoint
         {
             errors["professionalId"] = ["Too long."];
         }
+        else if (!Validation.Rules.NoControlCharacters(professionalId))
+        {
+            errors["professionalId"] = ["Control characters are not allowed."]; // PostgreSQL text cannot hold NUL: not a 500
+        }
         if (errors.Count > 0)
         {
             return Problems.Result(Problems.Invalid(errors));

@@ -55,6 +55,7 @@ public sealed class RegisterFamilyValidator : AbstractValidator<RegisterFamily>
     {
         RuleFor(x => x.Children).NotEmpty().WithMessage("A family has at least one child.");
         RuleFor(x => x.Children!.Count).LessThanOrEqualTo(20).When(x => x.Children is not null).OverridePropertyName("children");
+        RuleForEach(x => x.Children).NotNull().WithMessage("A child is an object, not null.");
         RuleForEach(x => x.Children).ChildRules(child =>
         {
             child.RuleFor(c => c.Name).NotEmpty().PlainText(Rules.NameMax);
@@ -62,6 +63,7 @@ public sealed class RegisterFamilyValidator : AbstractValidator<RegisterFamily>
             child.RuleFor(c => c).Custom((c, ctx) => Person.CheckBirthDate(c.PersonId, c.BirthDate, clock, ctx));
         });
         RuleFor(x => x.Guardians!.Count).LessThanOrEqualTo(10).When(x => x.Guardians is not null).OverridePropertyName("guardians");
+        RuleForEach(x => x.Guardians).NotNull().WithMessage("A guardian is an object, not null.");
         RuleForEach(x => x.Guardians).ChildRules(guardian =>
         {
             guardian.RuleFor(g => g.Name).NotEmpty().PlainText(Rules.NameMax);
@@ -73,7 +75,7 @@ public sealed class RegisterFamilyValidator : AbstractValidator<RegisterFamily>
         RuleForEach(x => x.Languages).NotEmpty().Matches("^[a-z]{2,3}$").WithMessage("Languages are ISO 639 codes such as fi, sv, en.");
         RuleFor(x => x).Custom((family, ctx) =>
         {
-            var codes = (family.Children ?? []).Select(c => c.PersonId).Concat((family.Guardians ?? []).Select(g => g.PersonId))
+            var codes = (family.Children ?? []).Select(c => c?.PersonId).Concat((family.Guardians ?? []).Select(g => g?.PersonId))
                 .Where(c => c is not null).ToList();
             if (codes.Count != codes.Distinct(StringComparer.Ordinal).Count())
             {

@@ -7,6 +7,7 @@ using Coordination.Families;
 using Coordination.Hosting;
 using Coordination.Identity;
 using Coordination.SituationalPicture;
+using Coordination.Validation;
 using FluentValidation;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -293,6 +294,6 @@ public sealed class LinkSchoolMessageValidator : AbstractValidator<LinkSchoolMes
     public LinkSchoolMessageValidator()
     {
         RuleFor(x => x.SenderId).NotEmpty().Must(SenderIds.IsValid).WithMessage("Name the message's sender.");
-        RuleFor(x => x.FamilyId).NotNull();
+        RuleFor(x => x.FamilyId).RequiredId();
     }
 }

@@ -202,9 +202,9 @@ public sealed class EnvelopeValidator : AbstractValidator<SchoolMessageEnvelope>
             school.RuleFor(s => s!.Name).NotEmpty().PlainText(Rules.NameMax);
         });
         RuleFor(x => x.Payload).NotNull()
-            .Must(p => p!.Value.ValueKind == JsonValueKind.Object).When(x => x.Payload is not null).WithMessage("The payload must be a JSON object.");
+            .Must(p => p!.Value.ValueKind == JsonValueKind.Object).When(x => x.Payload is not null, ApplyConditionTo.CurrentValidator).WithMessage("The payload must be a JSON object.");
         RuleFor(x => x.LegalBasis).NotEmpty()
-            .Must(b => Kebab.TryParse<SchoolLegalBasis>(b, out _)).When(x => x.LegalBasis is not null)
+            .Must(b => Kebab.TryParse<SchoolLegalBasis>(b, out _)).When(x => x.LegalBasis is not null, ApplyConditionTo.CurrentValidator)
             .WithMessage($"Use one of {string.Join(", ", Enum.GetValues<SchoolLegalBasis>().Select(Kebab.Name))}.");
     }
 }

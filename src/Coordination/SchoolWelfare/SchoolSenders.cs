@@ -204,7 +204,7 @@ public sealed class RegisterSenderValidator : AbstractValidator<RegisterSender>
         RuleFor(x => x.Name).NotEmpty().PlainText(Rules.NameMax);
         // Never echo the secret: the messages say what is wrong, not what was sent.
         RuleFor(x => x.Secret).NotEmpty().WithMessage("A shared secret is required.")
-            .Must(s => s!.Length is >= SecretMin and <= SecretMax && s.All(c => c is > ' ' and < (char)127)).When(x => !string.IsNullOrEmpty(x.Secret))
+            .Must(s => s!.Length is >= SecretMin and <= SecretMax && s.All(c => c is > ' ' and < (char)127)).When(x => !string.IsNullOrEmpty(x.Secret), ApplyConditionTo.CurrentValidator)
             .WithMessage($"The secret must be {SecretMin} to {SecretMax} printable ASCII characters without spaces (e.g. 32 random bytes as hex or base64).");
     }
 }

@@ -72,7 +72,7 @@ public sealed class AllocateFamilyValidator : AbstractValidator<AllocateFamily>
 {
     public AllocateFamilyValidator()
     {
-        RuleFor(x => x.FamilyId).NotNull();
+        RuleFor(x => x.FamilyId).RequiredId();
         RuleFor(x => x.ResponsibleSocialWorkerId).NotEmpty().PlainText(Rules.NameMax);
     }
 }

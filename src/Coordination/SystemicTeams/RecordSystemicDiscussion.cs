@@ -133,7 +133,7 @@ public sealed class RecordSystemicDiscussionValidator : AbstractValidator<Record
 
     public RecordSystemicDiscussionValidator()
     {
-        RuleFor(x => x.TeamId).NotNull();
+        RuleFor(x => x.TeamId).RequiredId();
         RuleFor(x => x.ParticipantIds).NotEmpty().WithMessage("Name who took part (ATL 44 §).")
             .Must(p => p is null || p.Count <= MaxItems).WithMessage($"At most {MaxItems} participants.");
         RuleForEach(x => x.ParticipantIds).NotEmpty().PlainText(Rules.NameMax);
@@ -141,17 +141,20 @@ public sealed class RecordSystemicDiscussionValidator : AbstractValidator<Record
         RuleFor(x => x).Must(x => x.Reflections is { Length: > 0 } || x.Hypotheses is { Count: > 0 } || x.Actions is { Count: > 0 })
             .WithName("reflections").WithMessage("A discussion records reflections, hypotheses or actions.");
         RuleFor(x => x.Hypotheses).Must(h => h is null || h.Count <= MaxItems).WithMessage($"At most {MaxItems} hypotheses.")
-            .Must(h => h is null || h.Where(x => x.HypothesisId is not null).GroupBy(x => x.HypothesisId).All(g => g.Count() == 1))
+            .Must(h => h is null || h.Where(x => x?.HypothesisId is not null).GroupBy(x => x!.HypothesisId).All(g => g.Count() == 1))
             .WithMessage("Revise a hypothesis once per discussion.");
+        RuleForEach(x => x.Hypotheses).NotNull().WithMessage("A hypothesis is an object, not null.");
         RuleForEach(x => x.Hypotheses).ChildRules(h =>
         {
             h.RuleFor(x => x.Text).NotEmpty().PlainText(Rules.NarrativeMax);
             h.RuleFor(x => x.Status).NotNull();
             h.RuleFor(x => x.Evidence).Must(e => e is null || e.Count <= MaxItems).WithMessage($"At most {MaxItems} pieces of evidence.");
+            h.RuleForEach(x => x.Evidence).NotNull().WithMessage("Evidence is an object, not null.");
             h.RuleForEach(x => x.Evidence).ChildRules(e =>
                 e.RuleFor(x => x.FamilyVersion).NotNull().GreaterThan(0));
         });
         RuleFor(x => x.Actions).Must(a => a is null || a.Count <= MaxItems).WithMessage($"At most {MaxItems} actions.");
+        RuleForEach(x => x.Actions).NotNull().WithMessage("An action is an object, not null.");
         RuleForEach(x => x.Actions).ChildRules(a =>
         {
             a.RuleFor(x => x.Description).NotEmpty().PlainText(Rules.ShortTextMax);

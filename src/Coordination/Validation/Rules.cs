@@ -25,6 +25,10 @@ public static class Rules
             }
         });
 
+    /// <summary>An id the request must carry: present, and not the empty id (which names nothing and no stream may have).</summary>
+    public static IRuleBuilderOptions<T, Guid?> RequiredId<T>(this IRuleBuilder<T, Guid?> rule) =>
+        rule.NotNull().NotEqual(Guid.Empty).WithMessage("Not an id.");
+
     public static IRuleBuilderOptions<T, string?> PlainText<T>(this IRuleBuilder<T, string?> rule, int max) =>
         rule.MaximumLength(max).Must(NoControlCharacters).WithMessage("Control characters are not allowed.");
 

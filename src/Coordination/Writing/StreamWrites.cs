@@ -144,6 +144,10 @@ public sealed class StreamWrites(
         where T : class
     {
         var ct = Context.RequestAborted;
+        if (streamId == Guid.Empty)
+        {
+            return (0, Problems.NotFound(what)); // no stream has the empty id, and Marten refuses to look one up
+        }
         JasperFx.Events.IEventStream<T> stream;
         try
         {

@@ -23,5 +23,6 @@ public sealed class AWriteThatWaitsTooLong(ImpatientHost host) : IClassFixture<I
         Assert.DoesNotContain("Exception", problem.ToJsonString(), StringComparison.Ordinal);
         await hold.DisposeAsync();
         Assert.Equal(before, await host.EventCount(Orgs.Pirkanmaa));
+        SuiteFigures.FaultSurvived("a family's row held past lock_timeout");
     }
 }

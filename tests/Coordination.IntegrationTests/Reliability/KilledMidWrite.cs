@@ -132,6 +132,8 @@ public sealed class KilledMidWrite
             Assert.Equal("processed", (await SchoolWelfare.SchoolSystem.SettledAsync(reader, id, seconds: 60))["status"]!.GetValue<string>());
         }
         Assert.True(await ScheduledChecksAsync(connectionString, schema) >= scheduledChecks);
+        SuiteFigures.WritesVerified(acknowledged.Count + messages.Count(m => m.Value == Outcome.Acknowledged));
+        SuiteFigures.FaultSurvived("service process killed (SIGKILL) under load");
     }
 
     private static byte[] SchoolMessage(string messageId, string personId) => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new

@@ -84,6 +84,7 @@ public sealed class ManyWritersOnOneFamily(CoordinationHost host) : IClassFixtur
         // The picture kept inline through all of it equals a fresh aggregation of the stream.
         await using var session = host.Store.QuerySession(Orgs.Pirkanmaa);
         await RecordChecks.AssertPictureIsAFreshFoldAsync(host.Store, session, path.FamilyId, events);
+        SuiteFigures.WritesVerified(acknowledged.Count);
     }
 
     private static async Task<Attempt> Read(int index, string marker, HttpResponseMessage response)

@@ -45,5 +45,7 @@ public sealed class RateLimitedCallers(TightlyLimitedHost host) : IClassFixture<
         // The bucket refills: after the wait it named, the greedy caller is served again.
         await Task.Delay(TimeSpan.FromSeconds(1.2));
         await (await greedy.GetAsync("/api/deadlines")).Ok();
+        var over = answers.Count(a => a.StatusCode == HttpStatusCode.TooManyRequests);
+        SuiteFigures.HostileRequests(over, over);
     }
 }

@@ -16,6 +16,7 @@ public sealed class UnreadableQueryValues(CoordinationHost host) : IClassFixture
         var caller = url.Contains("audit", StringComparison.Ordinal) ? Caller.Auditor() : Caller.SocialWorker();
         var problem = await (await host.ClientFor(caller).GetAsync(url)).Problem(HttpStatusCode.BadRequest);
         Assert.DoesNotContain("System.", problem.ToJsonString(), StringComparison.Ordinal);
+        SuiteFigures.HostileRequests(1, 1);
     }
 
     [Fact]

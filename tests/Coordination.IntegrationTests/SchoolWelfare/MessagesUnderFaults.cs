@@ -59,6 +59,7 @@ public sealed class MessagesUnderFaults(ImpatientHost host) : IClassFixture<Impa
         Assert.Single(await host.EventsOf(Orgs.Pirkanmaa, familyId), e => e.Data is Coordination.Concerns.ConcernRaised);
         var again = await (await admin.PostAsync(replay, null)).Problem(HttpStatusCode.Conflict);
         Assert.Equal("https://coordination.example/problems/not-dead-lettered", again["type"]!.GetValue<string>());
+        SuiteFigures.FaultSurvived("school message processing failing through every retry, then replayed");
     }
 
     [Fact]
@@ -94,5 +95,6 @@ public sealed class MessagesUnderFaults(ImpatientHost host) : IClassFixture<Impa
         Assert.Equal("duplicate", (await (await restarted.SendAsync(message)).Ok(HttpStatusCode.Accepted))["status"]!.GetValue<string>());
         await Task.Delay(300);
         Assert.Single(await second.EventsOf(Orgs.Pirkanmaa, familyId), e => e.Data is Coordination.Concerns.ConcernRaised);
+        SuiteFigures.FaultSurvived("service stopped between accepting a school message and processing it");
     }
 }

@@ -38,7 +38,7 @@ public sealed class RecordChildHearingValidator : AbstractValidator<RecordChildH
 {
     public RecordChildHearingValidator()
     {
-        RuleFor(x => x.ChildId).NotNull();
+        RuleFor(x => x.ChildId).RequiredId();
         RuleFor(x => x.HeardAt).NotNull();
         RuleFor(x => x.Views).PlainText(Rules.NarrativeMax);
         RuleFor(x => x.NotHeardReason).PlainText(Rules.NarrativeMax);
