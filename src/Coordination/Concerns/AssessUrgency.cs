@@ -34,7 +34,7 @@ public static class AssessUrgencyEndpoint
         {
             return Decision.Refuse(Problems.Conflict("urgency-already-assessed", "The urgency of this concern has been assessed already."));
         }
-        if ((Refusals.NotInFuture("assessedAt", command.AssessedAt, now)
+        if ((Refusals.NotACaseTime("assessedAt", command.AssessedAt, now)
              ?? Refusals.NotBeforeReceipt("assessedAt", command.AssessedAt, concern.ReceivedAt)) is { } invalid)
         {
             return invalid;

@@ -45,8 +45,8 @@ public static class DecideOnConcernEndpoint
         {
             return Decision.Refuse(Problems.Conflict("urgency-not-assessed", "Assess the urgency of the concern first (LsL 26 §)."));
         }
-        if ((Refusals.NotInFuture("decidedAt", command.DecidedAt, now)
-             ?? Refusals.NotInFuture("childAndGuardianInformedAt", command.ChildAndGuardianInformedAt, now)
+        if ((Refusals.NotACaseTime("decidedAt", command.DecidedAt, now)
+             ?? Refusals.NotACaseTime("childAndGuardianInformedAt", command.ChildAndGuardianInformedAt, now)
              ?? Refusals.NotBeforeReceipt("decidedAt", command.DecidedAt, concern.ReceivedAt)) is { } invalid)
         {
             return invalid;

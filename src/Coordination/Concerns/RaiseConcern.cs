@@ -39,7 +39,7 @@ public static class RaiseConcernEndpoint
         {
             return Decision.Refuse(Problems.Forbidden("Only case-working professionals raise concerns."));
         }
-        if (Refusals.NotInFuture("receivedAt", command.ReceivedAt, now) is { } future)
+        if (Refusals.NotACaseTime("receivedAt", command.ReceivedAt, now) is { } future)
         {
             return future;
         }

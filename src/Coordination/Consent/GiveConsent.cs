@@ -34,7 +34,7 @@ public static class GiveConsentEndpoint
     public static Decision Decide(Family family, GiveConsent command, Professional caller, DateTimeOffset now)
     {
         var givenAt = command.GivenAt ?? now;
-        if (Refusals.NotInFuture("givenAt", givenAt, now) is { } future)
+        if (Refusals.NotACaseTime("givenAt", givenAt, now) is { } future)
         {
             return future;
         }
@@ -63,11 +63,11 @@ public sealed class GiveConsentValidator : AbstractValidator<GiveConsent>
     public GiveConsentValidator(TimeProvider clock)
     {
         RuleFor(x => x.GivenBy).NotNull();
-        RuleFor(x => x.Recipients).NotEmpty();
+        RuleFor(x => x.Recipients).NotEmpty().Must(r => r is null || r.Count <= 10).WithMessage("At most 10 recipients.");
         RuleForEach(x => x.Recipients)
             .Must(a => a is Agency.SocialWork or Agency.ChildPsychiatry or Agency.SchoolWelfare or Agency.FamilyWork)
             .WithMessage("Recipients are social-work, child-psychiatry, school-welfare or family-work.");
-        RuleFor(x => x.DataCategories).NotEmpty();
+        RuleFor(x => x.DataCategories).NotEmpty().Must(c => c is null || c.Count <= 10).WithMessage("At most 10 data categories.");
         RuleFor(x => x.Purpose).NotEmpty().PlainText(Rules.ShortTextMax);
         RuleFor(x => x.ValidUntil)
             .Must(d => d >= Calendar.FinnishCalendar.HelsinkiDate(clock.GetUtcNow()))

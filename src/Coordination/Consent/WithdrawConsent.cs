@@ -31,7 +31,7 @@ public static class WithdrawConsentEndpoint
             return Decision.Refuse(Problems.Conflict("consent-withdrawn", "This consent has been withdrawn already."));
         }
         var withdrawnAt = command.WithdrawnAt ?? now;
-        if (Refusals.NotInFuture("withdrawnAt", withdrawnAt, now) is { } future)
+        if (Refusals.NotACaseTime("withdrawnAt", withdrawnAt, now) is { } future)
         {
             return future;
         }

@@ -72,6 +72,7 @@ public sealed class RegisterFamilyValidator : AbstractValidator<RegisterFamily>
             guardian.RuleFor(g => g).Custom((g, ctx) => Person.CheckBirthDate(g.PersonId, g.BirthDate, clock, ctx));
         });
         RuleFor(x => x.Municipality).PlainText(Rules.NameMax);
+        RuleFor(x => x.Languages).Must(l => l is null || l.Count <= 20).WithMessage("At most 20 languages.");
         RuleForEach(x => x.Languages).NotEmpty().Matches("^[a-z]{2,3}$").WithMessage("Languages are ISO 639 codes such as fi, sv, en.");
         RuleFor(x => x).Custom((family, ctx) =>
         {
@@ -99,6 +100,8 @@ public static class Members
 
 public static class Person
 {
+    public static readonly DateOnly EarliestBirthDate = new(1900, 1, 1);
+
     /// <summary>A birth date is needed without a code, must agree with a code, and cannot be in the future.</summary>
     public static void CheckBirthDate<T>(string? personId, DateOnly? birthDate, TimeProvider clock, ValidationContext<T> ctx)
     {
@@ -118,6 +121,10 @@ public static class Person
         if (birthDate > today.AddDays(1))
         {
             ctx.AddFailure("birthDate", "The birth date is in the future.");
+        }
+        else if (birthDate < EarliestBirthDate)
+        {
+            ctx.AddFailure("birthDate", "The birth date is before 1900.");
         }
     }
 }

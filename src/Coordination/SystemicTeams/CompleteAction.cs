@@ -35,7 +35,7 @@ public static class CompleteActionEndpoint
         {
             return Decision.Refuse(Problems.Conflict("already-completed", "This action was completed already."));
         }
-        if (Refusals.NotInFuture("completedAt", command.CompletedAt, now) is { } future)
+        if (Refusals.NotACaseTime("completedAt", command.CompletedAt, now) is { } future)
         {
             return future;
         }

@@ -60,7 +60,7 @@ public static class RecordSystemicDiscussionEndpoint
         {
             return Decision.Refuse(Problems.Invalid("meetingId", "No meeting of this team has this id."));
         }
-        if (Refusals.NotInFuture("heldAt", command.HeldAt, now) is { } future)
+        if (Refusals.NotACaseTime("heldAt", command.HeldAt, now) is { } future)
         {
             return future;
         }

@@ -14,8 +14,14 @@ public static class Refusals
             ? null
             : Decision.Refuse(Problems.Forbidden($"Only social work {what}."));
 
-    public static Decision? NotInFuture(string field, DateTimeOffset? value, DateTimeOffset now) =>
-        value > now + ClockSkew ? Decision.Refuse(Problems.Invalid(field, "This time is in the future.")) : null;
+    /// <summary>No fact of a case record happened before this: an earlier time is a typing slip (or 0001-01-01), not history.</summary>
+    public static readonly DateTimeOffset EarliestCaseTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A time a professional gives for something that happened: not in the future, and not before <see cref="EarliestCaseTime"/>.</summary>
+    public static Decision? NotACaseTime(string field, DateTimeOffset? value, DateTimeOffset now) =>
+        value > now + ClockSkew ? Decision.Refuse(Problems.Invalid(field, "This time is in the future."))
+        : value < EarliestCaseTime ? Decision.Refuse(Problems.Invalid(field, "This time is before 2000: no fact of this record happened then."))
+        : null;
 
     /// <summary>A fact about a concern cannot have happened before the concern was received.</summary>
     public static Decision? NotBeforeReceipt(string field, DateTimeOffset? value, DateTimeOffset receivedAt) =>

@@ -50,7 +50,7 @@ public static class ConcludeAssessmentEndpoint
             problem.Extensions["unheardChildIds"] = unheard;
             return Decision.Refuse(problem);
         }
-        if (Refusals.NotInFuture("concludedAt", command.ConcludedAt, now) is { } future)
+        if (Refusals.NotACaseTime("concludedAt", command.ConcludedAt, now) is { } future)
         {
             return future;
         }

@@ -36,7 +36,7 @@ public static class RecordContributionEndpoint
         var (assessment, refused) = AssessmentRules.Open(family, assessmentId, "contributed");
         refused ??= assessment is null ? null : AssessmentRules.TakesPart(assessment, caller)
             ?? AssessmentRules.ChildrenOf(assessment, command.ChildIds!, "childIds")
-            ?? Refusals.NotInFuture("occurredAt", command.OccurredAt, now);
+            ?? Refusals.NotACaseTime("occurredAt", command.OccurredAt, now);
         if (refused is not null)
         {
             return refused;

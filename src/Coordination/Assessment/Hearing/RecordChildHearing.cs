@@ -23,7 +23,7 @@ public static class RecordChildHearingEndpoint
         var (assessment, refused) = AssessmentRules.Open(family, assessmentId, "recorded");
         refused ??= assessment is null ? null : AssessmentRules.TakesPart(assessment, caller)
             ?? AssessmentRules.ChildrenOf(assessment, [command.ChildId!.Value], "childId")
-            ?? Refusals.NotInFuture("heardAt", command.HeardAt, now);
+            ?? Refusals.NotACaseTime("heardAt", command.HeardAt, now);
         if (refused is not null)
         {
             return refused;
