@@ -6,8 +6,9 @@ namespace Coordination.Hosting;
 /// <summary>
 /// A request that failed because the database could not serve it now (a lock not granted within <c>lock_timeout</c>,
 /// a cancelled statement, the server restarting or out of connections, a broken connection) is answered 503 with
-/// <c>Retry-After</c>, not 500: nothing was written (the transaction rolled back whole) and the same request can
-/// simply be sent again. Everything else stays a logged 500 without details.
+/// <c>Retry-After</c>, not 500. Where the server refused the work, nothing was written (the transaction rolled back
+/// whole). Where the connection broke, a commit may have been on its way: the answer says so, and a write sent again
+/// with the same <c>Idempotency-Key</c> is made once either way. Everything else stays a logged 500 without details.
 /// </summary>
 public sealed partial class TransientDatabaseFailures(ILogger<TransientDatabaseFailures> logger) : IExceptionHandler
 {
@@ -18,6 +19,9 @@ public sealed partial class TransientDatabaseFailures(ILogger<TransientDatabaseF
         PostgresErrorCodes.SerializationFailure, PostgresErrorCodes.DeadlockDetected,
     ];
 
+    /// <summary>The cause of a connection that broke (not a refusal by the server): a commit may have landed.</summary>
+    public const string Broken = "transient";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (Cause(exception) is not { } cause || httpContext.Response.HasStarted)
@@ -26,7 +30,9 @@ public sealed partial class TransientDatabaseFailures(ILogger<TransientDatabaseF
         }
         Retryable(logger, cause);
         httpContext.Response.Headers.RetryAfter = "2";
-        await Problems.Write(httpContext, Problems.Unavailable("The database could not serve this request just now; nothing was written. Retry in a moment."));
+        await Problems.Write(httpContext, Problems.Unavailable(cause == Broken
+            ? "The connection to the database broke. Send the request again in a moment; a write sent with the same Idempotency-Key is made once, whether or not this attempt reached the database."
+            : "The database could not serve this request just now; nothing was written. Retry in a moment."));
         return true;
     }
 
@@ -42,7 +48,7 @@ public sealed partial class TransientDatabaseFailures(ILogger<TransientDatabaseF
                 case PostgresException:
                     return null;
                 case NpgsqlException { IsTransient: true }:
-                    return "transient";
+                    return Broken;
             }
         }
         return null;
