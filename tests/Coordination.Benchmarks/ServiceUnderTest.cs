@@ -29,7 +29,9 @@ public sealed class ServiceUnderTest : IAsyncDisposable
 
     /// <param name="key">The token signing key; a restarted service must be given the first one's.</param>
     /// <param name="schoolSecretKey">The key of the school senders' secrets (base64); likewise.</param>
-    public static async Task<ServiceUnderTest> StartAsync(string connectionString, string schema, byte[]? key = null, string? schoolSecretKey = null)
+    /// <param name="settings">More configuration, as environment variables (<c>Section__Key</c>); they win over the defaults here.</param>
+    public static async Task<ServiceUnderTest> StartAsync(string connectionString, string schema, byte[]? key = null, string? schoolSecretKey = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         key ??= RandomNumberGenerator.GetBytes(32);
         var port = Coordination.EmbeddedPostgres.Loopback.FreePort();
@@ -51,6 +53,10 @@ public sealed class ServiceUnderTest : IAsyncDisposable
         info.Environment["RateLimiting__Burst"] = "1000000";
         info.Environment["RateLimiting__PerSecond"] = "1000000";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the service.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -37,6 +37,7 @@ public static partial class Http
 
     public static void UseHttp(this WebApplication app)
     {
+        app.UseKnownProxies(); // first: every later step sees the caller's address, not the proxy's
         // Set as the answer starts, not as the request comes in: the exception handler clears the response before it
         // writes its 503 or 500, and those answers need the headers as much as any other.
         app.Use(async (context, next) =>

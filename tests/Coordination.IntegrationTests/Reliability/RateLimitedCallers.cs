@@ -48,4 +48,21 @@ public sealed class RateLimitedCallers(TightlyLimitedHost host) : IClassFixture<
         var over = answers.Count(a => a.StatusCode == HttpStatusCode.TooManyRequests);
         SuiteFigures.HostileRequests(over, over);
     }
+
+    [Fact]
+    public async Task Without_known_proxies_an_X_Forwarded_For_header_buys_no_bucket_of_its_own()
+    {
+        // Anyone can write X-Forwarded-For: unless the deployment names its proxies, it does not tell callers apart.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/integrations/school-welfare/messages") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-Sender", "spoofing-school");
+            request.Headers.Add("X-Forwarded-For", $"10.0.0.{i + 1}");
+            using var response = await host.CreateClient().SendAsync(request);
+            statuses.Add(response.StatusCode);
+        }
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        SuiteFigures.HostileRequests(statuses.Count, statuses.Count);
+    }
 }
