@@ -31,6 +31,36 @@ public static class RecordChecks
         Assert.NotNull(await hold.ExecuteScalarAsync());
         return new StreamHold(connection, transaction);
     }
+
+    /// <summary>
+    /// Makes every scheduled deadline check due now, as the passing days would while a service is down, and returns their
+    /// envelope ids.
+    /// </summary>
+    public static async Task<List<Guid>> PullScheduledChecksForwardAsync(string connectionString, string schema)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"update {schema}.wolverine_incoming_envelopes set execution_time = now() where status = 'Scheduled' and message_type like '%CheckDeadline%' returning id",
+            connection);
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+        return ids;
+    }
+
+    /// <summary>How many of these envelopes are not yet handled.</summary>
+    public static async Task<long> UnhandledAsync(string connectionString, string schema, List<Guid> ids)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"select count(*) from {schema}.wolverine_incoming_envelopes where id = any(@ids) and status <> 'Handled'", connection);
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 }
 
 public sealed class StreamHold(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable

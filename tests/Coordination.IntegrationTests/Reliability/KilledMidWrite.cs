@@ -19,7 +19,8 @@ namespace Coordination.IntegrationTests.Reliability;
 /// <summary>
 /// The service process is killed (SIGKILL) while agencies write and a school system sends, then started again on the
 /// same database: every acknowledged write is there once, nothing refused is there, no stream has a gap, every
-/// picture equals a fresh fold of its stream, accepted school messages are processed and deadline checks still wait.
+/// picture equals a fresh fold of its stream, accepted school messages are processed, and deadline checks that fell due
+/// while it was down are handled.
 /// </summary>
 public sealed class KilledMidWrite
 {
@@ -105,6 +106,11 @@ public sealed class KilledMidWrite
         Assert.True(acknowledged.Count >= 10, $"only {acknowledged.Count} writes were acknowledged before the kill");
         Assert.DoesNotContain(outcomes.Values, o => o.Outcome == Outcome.Refused);
 
+        // While the service was down its deadline checks fell due (pulled forward here, as the passing days would):
+        // the restarted service must find them in the durable inbox and handle them.
+        var due = await RecordChecks.PullScheduledChecksForwardAsync(connectionString, schema);
+        Assert.NotEmpty(due);
+
         await using var second = await ServiceUnderTest.StartAsync(connectionString, schema, key, schoolKey);
         using var store = DocumentStore.For(o => Storage.ConfigureMarten(o, connectionString, schema));
         await using var session = store.QuerySession(Seeding.Org);
@@ -131,7 +137,21 @@ public sealed class KilledMidWrite
         {
             Assert.Equal("processed", (await SchoolWelfare.SchoolSystem.SettledAsync(reader, id, seconds: 60))["status"]!.GetValue<string>());
         }
-        Assert.True(await ScheduledChecksAsync(connectionString, schema) >= scheduledChecks);
+        // Each check that fell due was handled (its envelope is marked Handled): the deadline is not yet past by the real
+        // clock, so the handler scheduled it again for its day (a new envelope), as it does for a check delivered early.
+        for (var waited = 0; await RecordChecks.UnhandledAsync(connectionString, schema, due) > 0; waited++)
+        {
+            Assert.True(waited < 600, "deadline checks that fell due while the service was down were not handled within 60 s");
+            await Task.Delay(100);
+        }
+        var open = 0;
+        foreach (var (familyId, _, _) in families)
+        {
+            var family = await session.Events.AggregateStreamAsync<Coordination.Families.Family>(familyId);
+            open += family!.Deadlines.Values.Count(d => d.MetOn is null && !d.MissedRecorded);
+        }
+        Assert.True(open > 0);
+        Assert.True(await ScheduledChecksAsync(connectionString, schema) >= open, "an open deadline lost its check");
         SuiteFigures.WritesVerified(acknowledged.Count + messages.Count(m => m.Value == Outcome.Acknowledged));
         SuiteFigures.FaultSurvived("service process killed (SIGKILL) under load");
     }

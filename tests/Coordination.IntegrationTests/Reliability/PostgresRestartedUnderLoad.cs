@@ -23,7 +23,8 @@ public sealed class OwnDatabaseHost(string connectionString) : CoordinationHost
 /// PostgreSQL crashes (immediate shutdown: no checkpoint, recovery from the WAL on start) while agencies write and a
 /// school system sends, and comes back on the same port after a few seconds. The suite's shared server cannot be
 /// crashed under the other test classes, so this test starts a cluster of its own with the embedded launcher.
-/// Clients behave as the contract tells them: a 503 is retried after a moment, a write with the same
+/// Afterwards, deadline checks that fall due are still handled: the durable inbox is polled again. Clients behave as the
+/// contract tells them: a 503 is retried after a moment, a write with the same
 /// <c>Idempotency-Key</c>, a school message with the same message id.
 /// </summary>
 public sealed class PostgresRestartedUnderLoad
@@ -45,7 +46,7 @@ public sealed class PostgresRestartedUnderLoad
             await cluster.EnsureDatabaseAsync("restart", TestContext.Current.CancellationToken);
             await using var host = new OwnDatabaseHost(cluster.ConnectionString("restart"));
             await host.InitializeAsync();
-            await RunAsync(host, new ClusterControl(bin, cluster));
+            await RunAsync(host, new ClusterControl(bin, cluster), cluster.ConnectionString("restart"));
         }
         finally
         {
@@ -60,7 +61,7 @@ public sealed class PostgresRestartedUnderLoad
         }
     }
 
-    private static async Task RunAsync(CoordinationHost host, ClusterControl database)
+    private static async Task RunAsync(CoordinationHost host, ClusterControl database, string connectionString)
     {
         var families = new List<StatutoryPath>();
         for (var i = 0; i < 3; i++)
@@ -189,6 +190,15 @@ public sealed class PostgresRestartedUnderLoad
             .GroupBy(r => r.Message.MessageId).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(messages.Order(StringComparer.Ordinal), reports.Keys.Order(StringComparer.Ordinal));
         Assert.All(reports.Values, count => Assert.Equal(1, count));
+
+        // The durable inbox is polled again after the crash: deadline checks that fall due now are handled.
+        var due = await RecordChecks.PullScheduledChecksForwardAsync(connectionString, host.Schema);
+        Assert.NotEmpty(due);
+        for (var waited = Stopwatch.StartNew(); await RecordChecks.UnhandledAsync(connectionString, host.Schema, due) > 0;)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "deadline checks that fell due after the restart were not handled within 60 s");
+            await Task.Delay(100);
+        }
 
         SuiteFigures.WritesVerified(writes.Count + messages.Count);
         SuiteFigures.FaultSurvived("PostgreSQL crashed and restarted under load");
