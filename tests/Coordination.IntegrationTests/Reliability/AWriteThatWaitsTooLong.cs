@@ -8,7 +8,7 @@ namespace Coordination.IntegrationTests.Reliability;
 /// <summary>A write that cannot get its family's lock in time is told to retry (503, Retry-After) and writes nothing.</summary>
 public sealed class AWriteThatWaitsTooLong(ImpatientHost host) : IClassFixture<ImpatientHost>
 {
-    [Fact]
+    [Fact(Timeout = 120000)]
     public async Task A_write_blocked_on_the_familys_lock_is_503_with_retry_after_and_nothing_written()
     {
         var path = await new StatutoryPath(host, Caller.SocialWorker()).OpenAssessment(children: 1);

@@ -17,7 +17,7 @@ public sealed class SmallPoolHost : CoordinationHost
 
 public sealed class AnExhaustedPool(SmallPoolHost host) : IClassFixture<SmallPoolHost>
 {
-    [Fact]
+    [Fact(Timeout = 120000)]
     public async Task Requests_fail_fast_with_503_while_every_connection_is_taken_and_work_again_after()
     {
         var worker = host.ClientFor(Caller.SocialWorker());

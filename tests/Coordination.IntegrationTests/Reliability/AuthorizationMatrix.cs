@@ -16,7 +16,7 @@ public sealed class AuthorizationMatrix(CoordinationHost host) : IClassFixture<C
 {
     private const int Allowed = RouteCatalogue.Allowed;
 
-    [Fact]
+    [Fact(Timeout = 180000)]
     public async Task Every_route_answers_every_caller_as_the_rules_say_and_no_refusal_writes_anything()
     {
         var catalogue = await RouteCatalogue.BuildAsync(host);

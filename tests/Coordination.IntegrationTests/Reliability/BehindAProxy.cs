@@ -13,7 +13,7 @@ namespace Coordination.IntegrationTests.Reliability;
 /// </summary>
 public sealed class BehindAProxy
 {
-    [Fact]
+    [Fact(Timeout = 180000)]
     public async Task Callers_behind_a_known_proxy_are_limited_by_their_forwarded_address_and_cannot_spoof_another()
     {
         var connectionString = await PostgresServer.ConnectionString;

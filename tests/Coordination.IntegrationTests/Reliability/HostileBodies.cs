@@ -44,7 +44,7 @@ public sealed class HostileBodies(CoordinationHost host, ITestOutputHelper outpu
         }
     }
 
-    [Fact]
+    [Fact(Timeout = 300000)]
     public async Task No_write_route_answers_garbage_with_a_500_or_writes_anything()
     {
         var path = await new StatutoryPath(host, Caller.SocialWorker()).OpenAssessment(children: 1);

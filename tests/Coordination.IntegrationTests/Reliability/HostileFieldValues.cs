@@ -106,7 +106,7 @@ public sealed class HostileFieldValues(CoordinationHost host, ITestOutputHelper 
         }
     }
 
-    [Fact]
+    [Fact(Timeout = 300000)]
     public async Task No_hostile_value_in_a_valid_body_or_query_is_a_5xx_and_no_refusal_writes_anything()
     {
         var catalogue = await RouteCatalogue.BuildAsync(host);

@@ -56,7 +56,7 @@ public sealed class HostileTokens(CoordinationHost host) : IClassFixture<Coordin
         return changed;
     }
 
-    [Fact]
+    [Fact(Timeout = 120000)]
     public async Task Every_forged_expired_or_malformed_token_is_401_on_reads_and_writes_and_nothing_is_written()
     {
         var worker = Caller.SocialWorker();

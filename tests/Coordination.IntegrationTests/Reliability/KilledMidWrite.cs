@@ -26,7 +26,7 @@ public sealed class KilledMidWrite
 {
     private enum Outcome { Acknowledged, Refused, Unknown }
 
-    [Fact]
+    [Fact(Timeout = 240000)]
     public async Task Nothing_acknowledged_is_lost_and_nothing_refused_is_half_there_after_a_SIGKILL()
     {
         var connectionString = await PostgresServer.ConnectionString;

@@ -15,7 +15,7 @@ public sealed class ManyWritersOnOneFamily(CoordinationHost host) : IClassFixtur
 {
     private sealed record Attempt(int Index, string Marker, HttpStatusCode Status, long? Version, string? ContributionId, string? Problem = null);
 
-    [Fact]
+    [Fact(Timeout = 180000)]
     public async Task Every_acknowledged_write_is_there_once_every_refused_one_is_absent_and_the_picture_equals_a_fresh_fold()
     {
         var path = await new StatutoryPath(host, Caller.SocialWorker()).OpenAssessment(children: 2);

@@ -14,7 +14,7 @@ namespace Coordination.IntegrationTests.Reliability;
 /// </summary>
 public sealed class SecurityHeaders(ImpatientHost host) : IClassFixture<ImpatientHost>
 {
-    [Fact]
+    [Fact(Timeout = 120000)]
     public async Task Every_answer_carries_the_security_headers_and_api_answers_are_not_cached()
     {
         var worker = Caller.SocialWorker();

@@ -26,7 +26,7 @@ public sealed class RestartableHost(string schema) : CoordinationHost
 
 public sealed class MessagesUnderFaults(ImpatientHost host) : IClassFixture<ImpatientHost>
 {
-    [Fact]
+    [Fact(Timeout = 180000)]
     public async Task A_message_that_keeps_failing_is_dead_lettered_with_its_reason_and_an_admin_replays_it_after_the_fix()
     {
         var school = await SchoolSystem.RegisterAsync(host);
@@ -62,7 +62,7 @@ public sealed class MessagesUnderFaults(ImpatientHost host) : IClassFixture<Impa
         SuiteFigures.FaultSurvived("school message processing failing through every retry, then replayed");
     }
 
-    [Fact]
+    [Fact(Timeout = 180000)]
     public async Task A_message_accepted_just_before_the_service_stops_is_processed_after_it_starts_again()
     {
         var schema = "t_restart_" + Guid.NewGuid().ToString("N")[..8];
