@@ -42,5 +42,17 @@ public static class HttpExtensions
         return JsonNode.Parse(text)!;
     }
 
+    /// <summary>
+    /// What every answer to hostile input must be: no 5xx, every refusal a problem body, no stack trace or exception
+    /// name in the body.
+    /// </summary>
+    public static bool IsSafeAnswer(this HttpResponseMessage response, string body)
+    {
+        var status = (int)response.StatusCode;
+        return status < 500
+               && (status < 400 || response.Content.Headers.ContentType?.MediaType == "application/problem+json")
+               && !body.Contains("   at ", StringComparison.Ordinal) && !body.Contains("Exception", StringComparison.Ordinal);
+    }
+
     public static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 }

@@ -55,6 +55,23 @@ public sealed class HostileFieldValues(CoordinationHost host, ITestOutputHelper 
     private string Cause(int status) => status < 500 ? "" : "\n    logged: " + string.Join(" | ", host.Logs.Lines.Reverse()
         .FirstOrDefault(l => l.StartsWith("Error", StringComparison.Ordinal))?.Split('\n').Take(3) ?? []);
 
+    /// <summary>
+    /// What is wrong with an answer to a hostile request, if anything: a 5xx, a refusal without a problem body, a stack
+    /// trace, or (when <paramref name="before"/> is given) a refusal that wrote a fact.
+    /// </summary>
+    private async Task<string?> FaultAsync(HttpResponseMessage response, string org, long? before)
+    {
+        var answer = await response.Content.ReadAsStringAsync();
+        var status = (int)response.StatusCode;
+        if (!response.IsSafeAnswer(answer))
+        {
+            return $"{status} {answer[..Math.Min(200, answer.Length)]}{Cause(status)}";
+        }
+        return status >= 400 && before is { } sequence && await WrittenSinceAsync(org, sequence) is { Count: > 0 } written
+            ? $"refused with {status} but {string.Join(", ", written)} was written"
+            : null;
+    }
+
     private async Task<long> LastSequenceAsync(string org)
     {
         await using var session = host.Store.QuerySession(org);
@@ -129,17 +146,11 @@ public sealed class HostileFieldValues(CoordinationHost host, ITestOutputHelper 
                     var before = await LastSequenceAsync(caller.Who!.Org);
                     using var response = await client.PostJson(route.Url(caller), text);
                     sent++;
-                    var answer = await response.Content.ReadAsStringAsync();
                     var status = (int)response.StatusCode;
                     var where = $"{route.Template} {path}={what} as {caller.Name}";
-                    if (status >= 500 || (status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
-                        || answer.Contains("   at ", StringComparison.Ordinal) || answer.Contains("Exception", StringComparison.Ordinal))
+                    if (await FaultAsync(response, caller.Who.Org, before) is { } fault)
                     {
-                        wrong.Add($"{where}: {status} {answer[..Math.Min(200, answer.Length)]}{Cause(status)}");
-                    }
-                    else if (status >= 400 && await WrittenSinceAsync(caller.Who.Org, before) is { Count: > 0 } written)
-                    {
-                        wrong.Add($"{where}: refused with {status} but {string.Join(", ", written)} was written");
+                        wrong.Add($"{where}: {fault}");
                     }
                     else if (status < 300)
                     {
@@ -171,12 +182,9 @@ public sealed class HostileFieldValues(CoordinationHost host, ITestOutputHelper 
                     var hostile = $"{url}{(url.Contains('?', StringComparison.Ordinal) ? '&' : '?')}{name}={Uri.EscapeDataString(value)}";
                     using var response = await client.GetAsync(hostile.Replace("%25ZZ", "%ZZ", StringComparison.Ordinal).Replace("%2500", "%00", StringComparison.Ordinal));
                     queries++;
-                    var answer = await response.Content.ReadAsStringAsync();
-                    var status = (int)response.StatusCode;
-                    if (status >= 500 || (status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
-                        || answer.Contains("   at ", StringComparison.Ordinal) || answer.Contains("Exception", StringComparison.Ordinal))
+                    if (await FaultAsync(response, caller.Who!.Org, before: null) is { } fault)
                     {
-                        wrong.Add($"GET {route.Template}?{name}={Short(value)} as {caller.Name}: {status} {answer[..Math.Min(200, answer.Length)]}{Cause(status)}");
+                        wrong.Add($"GET {route.Template}?{name}={Short(value)} as {caller.Name}: {fault}");
                     }
                 }
             }
@@ -204,16 +212,9 @@ public sealed class HostileFieldValues(CoordinationHost host, ITestOutputHelper 
                     var before = await LastSequenceAsync(caller.Who!.Org);
                     using var response = await route.SendAsync(client, caller, url: hostile);
                     paths++;
-                    var answer = await response.Content.ReadAsStringAsync();
-                    var status = (int)response.StatusCode;
-                    if (status >= 500 || (status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
-                        || answer.Contains("   at ", StringComparison.Ordinal) || answer.Contains("Exception", StringComparison.Ordinal))
+                    if (await FaultAsync(response, caller.Who.Org, before) is { } fault)
                     {
-                        wrong.Add($"{route.Method} {route.Template} with {template[i]}={Short(value)} as {caller.Name}: {status} {answer[..Math.Min(200, answer.Length)]}{Cause(status)}");
-                    }
-                    else if (status >= 400 && await WrittenSinceAsync(caller.Who.Org, before) is { Count: > 0 } written)
-                    {
-                        wrong.Add($"{route.Method} {route.Template} with {template[i]}={Short(value)}: refused with {status} but {string.Join(", ", written)} was written");
+                        wrong.Add($"{route.Method} {route.Template} with {template[i]}={Short(value)} as {caller.Name}: {fault}");
                     }
                 }
             }
