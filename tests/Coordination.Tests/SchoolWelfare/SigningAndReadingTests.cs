@@ -74,6 +74,8 @@ public sealed class SigningAndReadingTests
     [InlineData("type", "\"grade-report\"", "unknown-message-type", "type")]
     [InlineData("sentAt", "\"2026-11-23T11:00:00+02:00\"", "invalid-request", "sentAt")]
     [InlineData("legalBasis", "\"because\"", "invalid-request", "legalBasis")]
+    [InlineData("legalBasis", "null", "invalid-request", "legalBasis")]
+    [InlineData("payload", "null", "invalid-request", "payload")]
     [InlineData("payload", "{\"description\":\"x\",\"grade\":9}", "malformed-json", "payload.grade")]
     [InlineData("payload", "{\"reporterRole\":\"kuraattori\"}", "invalid-request", "payload.description")]
     [InlineData("payload", "[1,2]", "invalid-request", "payload")]
