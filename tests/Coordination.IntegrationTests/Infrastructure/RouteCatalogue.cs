@@ -54,11 +54,13 @@ public sealed class RouteCatalogue
         var ownerClient = host.ClientFor(owner);
         var picture = await (await ownerClient.GetAsync($"/api/families/{path.FamilyId}/picture")).Ok();
         var guardianId = picture["guardians"]![0]!["id"]!.GetValue<string>();
-        var consentId = (await (await ownerClient.PostJson($"/api/families/{path.FamilyId}/consents", new
+        object Consent() => new
         {
             givenBy = guardianId, recipients = new[] { "school-welfare" }, dataCategories = new[] { "assessment-contributions" },
             purpose = "service-need-assessment", validUntil = TeamScenario.Day(DateTimeOffset.UtcNow.AddDays(30)),
-        })).Ok(HttpStatusCode.Created))["consentId"]!.GetValue<string>();
+        };
+        var consentId = (await (await ownerClient.PostJson($"/api/families/{path.FamilyId}/consents", Consent()))
+            .Ok(HttpStatusCode.Created))["consentId"]!.GetValue<string>();
         var contributionId = (await (await ownerClient.PostJson($"/api/families/{path.FamilyId}/assessments/{path.AssessmentId}/contributions",
             StatutoryPath.Contribution(path.ChildIds, legalBasis: "own-agency"))).Ok(HttpStatusCode.Created))["contributionId"]!.GetValue<string>();
         var discussed = await team.Discuss(path.FamilyId,
@@ -120,11 +122,7 @@ public sealed class RouteCatalogue
                 () => StatutoryPath.Contribution(path.ChildIds, legalBasis: "own-agency")),
             Post("/api/families/{familyId}/assessments/{assessmentId}/invitations", Related, _ => $"{f}/assessments/{path.AssessmentId}/invitations",
                 () => new { agency = "family-work", question = "How are mornings?", respondBy = TeamScenario.Day(DateTimeOffset.UtcNow.AddDays(14)) }),
-            Post("/api/families/{familyId}/consents", Related, _ => $"{f}/consents", () => new
-            {
-                givenBy = guardianId, recipients = new[] { "school-welfare" }, dataCategories = new[] { "assessment-contributions" },
-                purpose = "service-need-assessment", validUntil = TeamScenario.Day(DateTimeOffset.UtcNow.AddDays(30)),
-            }),
+            Post("/api/families/{familyId}/consents", Related, _ => $"{f}/consents", Consent),
             Post("/api/families/{familyId}/consents/{consentId}/withdrawal", Related, _ => $"{f}/consents/{consentId}/withdrawal",
                 () => new { reason = "The mother no longer agrees." }),
             Post("/api/families/{familyId}/contributions/{contributionId}/confirmations", Related, _ => $"{f}/contributions/{contributionId}/confirmations",
