@@ -9,7 +9,7 @@ namespace Coordination.Benchmarks;
 public sealed record SeededFamily(Guid FamilyId, IReadOnlyList<Guid> ChildIds, Guid AssessmentId);
 
 /// <summary>
-/// Realistic families through the real API: 1-4 children, guardians, a school's notification, urgency, decision,
+/// Realistic families through the real API: 1-4 children, guardians, a school's notification recorded by social work, urgency, decision,
 /// invitations, contributions from all four agencies with case-note sized texts, hearings of every child.
 /// </summary>
 public sealed class Seeding(ServiceUnderTest service)
@@ -46,7 +46,8 @@ public sealed class Seeding(ServiceUnderTest service)
         });
         var familyId = Id(registered, "familyId");
         var childIds = registered["childIds"]!.AsArray().Select(c => Guid.Parse(c!.GetValue<string>())).ToList();
-        var concern = await Post(School, $"/api/families/{familyId}/concerns", new
+        // The school's notification, as the intake's social worker records it on the family (the school has no relationship yet).
+        var concern = await Post(SocialWork, $"/api/families/{familyId}/concerns", new
         {
             childIds, kind = "child-welfare-notification", receivedAt = DateTimeOffset.UtcNow.AddHours(-2),
             source = new { agency = "school-welfare", organisation = "Tampere", reporterRole = "teacher", anonymous = false },

@@ -14,7 +14,7 @@ namespace Coordination.Access;
 /// <item>The family's responsible social worker has one (LsL 13 b §), for as long as they are named.</item>
 /// <item>A current member of the team the family is allocated to has one; it ends with the membership.</item>
 /// <item>A professional of an agency invited to the family's assessment without a name has one.</item>
-/// <item>Social work has one while a concern about the family awaits its decision (the intake received it).</item>
+/// <item>A social worker has one while a concern about the family awaits its decision (the intake received it).</item>
 /// </list>
 /// The organisation boundary is enforced below this, by tenancy: another organisation's family is not there at all.
 /// </summary>
@@ -26,7 +26,7 @@ public static class FamilyAccess
         && (relationships.ProfessionalIds.Contains(caller.Id)
             || relationships.ResponsibleSocialWorkerId == caller.Id
             || relationships.InvitedAgencies.Contains(caller.Agency)
-            || (caller.Agency == Agency.SocialWork && relationships.UndecidedConcerns.Count > 0)
+            || (caller.IsSocialWorker && relationships.UndecidedConcerns.Count > 0)
             || (relationships.TeamId is not null && teamMembers?.Contains(caller.Id) == true));
 
     /// <summary>
@@ -47,10 +47,4 @@ public static class FamilyAccess
         var team = await session.LoadAsync<Team>(teamId, ct);
         return team is not null && HasRelationship(caller, relationships, team.CurrentMemberIds());
     }
-
-    /// <summary>
-    /// Raising a concern needs no relationship: anyone with a duty to notify must be able to, and it is what creates
-    /// the relationship. The caller still has to know the family's id (search-before-create within the organisation).
-    /// </summary>
-    public static bool MayRaiseConcern(Professional caller) => caller.IsCaseworkingProfessional;
 }

@@ -41,10 +41,8 @@ public sealed class Relationships
             case SchoolWelfare.ExpertGroupMeetingReported or SchoolWelfare.AbsenceAlertReported or SchoolWelfare.WelfareStatusReported:
                 break; // sent by a school system, which is no professional
             case ConcernRaised raised:
-                if (raised.Via is null)
-                {
-                    ProfessionalIds.Add(raised.By.Id); // a school system that sent it is no professional
-                }
+                // A notifier is no party to the client relationship (ATL 9 §; LsL 25 §): raising a concern relates nobody.
+                // The intake (social work) has it until it is decided.
                 UndecidedConcerns.Add(raised.ConcernId);
                 break;
             case ConcernDecided decided:

@@ -1,117 +1,146 @@
 using Coordination.Assessment;
 using Coordination.Consent;
 using Coordination.Identity;
+using Coordination.SchoolWelfare;
 
 namespace Coordination.Access;
 
-/// <summary>What one viewer is shown of one contribution, and on what basis (docs/sharing.md).</summary>
+/// <summary>What one viewer is shown of one datum, and on what basis (docs/sharing.md).</summary>
 public abstract record Disclosure
 {
     private Disclosure()
     {
     }
 
-    /// <summary>The viewer's own agency wrote it: no disclosure.</summary>
+    /// <summary>The viewer's own agency owns it: no disclosure.</summary>
     public sealed record OwnRecord : Disclosure;
 
-    /// <summary>Shown to another agency under a provision (<c>atl-64</c>, ...) or a consent (<c>consent:&lt;id&gt;</c>).</summary>
+    /// <summary>Shown to another agency under a provision (<c>atl-64</c>, ...), a consent (<c>consent:&lt;id&gt;</c>) or a relationship.</summary>
     public sealed record Shown(string Basis) : Disclosure;
 
     /// <summary>Withheld: <c>no-consent</c>, or <c>confirmation-required</c> for a psychiatric entry not yet confirmed.</summary>
     public sealed record Withheld(string Reason, string? Basis) : Disclosure;
+
+    public bool IsShown => this is not Withheld;
 }
 
-/// <summary>A consent as the sharing rules need it.</summary>
-public sealed record ConsentInForce(Guid ConsentId, IReadOnlyCollection<Agency> Recipients, IReadOnlyCollection<ConsentCategory> Categories);
+/// <summary>
+/// A consent in force, as the gate needs it: whom it names, for what, and whose data it covers. A guardian consents for
+/// the family's children; a child (old enough) for themself only (docs/sharing.md §2).
+/// </summary>
+public sealed record ConsentInForce(Guid ConsentId, Guid GivenBy, bool ByGuardian, IReadOnlyCollection<Agency> Recipients,
+    IReadOnlyCollection<ConsentCategory> Categories)
+{
+    public bool Covers(Guid childId) => ByGuardian || GivenBy == childId;
+}
 
 /// <summary>
-/// The sharing rules of docs/sharing.md, in one place. Pure: the viewer's agency, the contribution's owner agency,
-/// category and legal basis, the consents in force at the moment of viewing, and whether this viewer has confirmed it.
+/// One piece of client data as the gate judges it: who owns it and whom it is about (its subjects, the children), with
+/// what each kind of datum adds. The rows of docs/sharing.md §3 are decided on these and nothing else.
+/// </summary>
+public abstract record Datum(Agency Owner, IReadOnlyCollection<Guid> Subjects)
+{
+    /// <summary>F: the family record: who the family is, who works with it, the structure and dates of every item.</summary>
+    public sealed record FamilyRecord() : Datum(Agency.SocialWork, []);
+
+    /// <summary>C: a contribution's text, by its agency, category and basis; <paramref name="ConfirmedBy"/> who passed the ATL 26 § 2 gate.</summary>
+    public sealed record Contribution(Agency Owner, IReadOnlyCollection<Guid> Subjects, ContributionCategory Category, LegalBasis Basis,
+        IReadOnlyCollection<string> ConfirmedBy) : Datum(Owner, Subjects);
+
+    /// <summary>N: a case record (a concern's content, reasoning, a hearing, the conclusion, an invitation's question).</summary>
+    /// <param name="AlsoShownTo">An agency the record is for besides its owner (the invited agency, social work), and on what basis.</param>
+    public sealed record CaseRecord(Agency Owner, IReadOnlyCollection<Guid> Subjects, Agency? AlsoShownTo = null, string? AlsoBasis = null)
+        : Datum(Owner, Subjects);
+
+    /// <summary>D: the systemic record of a discussion (reflections, hypotheses, actions), about the whole family.</summary>
+    public sealed record Discussion(Agency Owner, IReadOnlyCollection<Guid> Subjects, IReadOnlyCollection<string> ParticipantIds)
+        : Datum(Owner, Subjects);
+
+    /// <summary>S: what a school student-welfare system reported about its pupil, under the basis the school named.</summary>
+    public sealed record SchoolReport(IReadOnlyCollection<Guid> Subjects, SchoolLegalBasis Basis) : Datum(Agency.SchoolWelfare, Subjects);
+
+    /// <summary>A hearing recorded by <paramref name="by"/>: social work reads it as heard for its assessment (ATL 64 §, 53 § 5).</summary>
+    public static CaseRecord Hearing(Agency by, Guid childId) =>
+        new(by, [childId], Agency.SocialWork, by == Agency.ChildPsychiatry ? "atl-53-5" : "atl-64");
+
+    /// <summary>An invitation's question: social work's, asked of the invited agency (SHL 41 §).</summary>
+    public static CaseRecord Invitation(Agency invited, IReadOnlyCollection<Guid> children) => new(Agency.SocialWork, children, invited, "shl-41");
+
+    /// <summary>A concern's content, urgency reasoning, decision reason or conclusion: the child welfare record's (LsL 25 §, 26 §; SHL 37 §).</summary>
+    public static CaseRecord SocialWorkRecord(IReadOnlyCollection<Guid> children) => new(Agency.SocialWork, children);
+}
+
+/// <summary>
+/// The sharing gate: the one decision, per datum, of what a viewer sees (docs/sharing.md §3). Pure: the viewer, the
+/// datum and the consents in force at the moment of viewing in; shown (and on what basis) or withheld (and why) out.
+/// Call it only after the viewer's relationship with the family has been established (or for an auditor on an audit
+/// route): it cuts what a related viewer sees, it does not decide whether they see the family at all.
 /// </summary>
 public static class Sharing
 {
-    public static Disclosure Decide(Agency viewer, Agency owner, ContributionCategory category, LegalBasis basis,
-        IEnumerable<ConsentInForce> consents, bool confirmedByViewer)
+    public const string Audit = "audit";
+    public const string ClientRelationship = "client-relationship";
+    public const string NoConsent = "no-consent";
+    public const string ConfirmationRequired = "confirmation-required";
+
+    public static Disclosure Decide(Professional viewer, Datum datum, IReadOnlyCollection<ConsentInForce> consents)
     {
-        if (viewer == owner)
+        if (viewer.Agency == Agency.Audit)
         {
-            return new Disclosure.OwnRecord();
+            return new Disclosure.Shown(Audit); // A1: auditors reach data only through the audit routes, every look logged
         }
-        if (viewer == Agency.Audit)
+        if (viewer.Agency == datum.Owner)
         {
-            // Auditors reach contributions only through the audit routes (a replayed picture), and every look is logged.
-            return new Disclosure.Shown("audit");
+            return new Disclosure.OwnRecord(); // F1, C1, N1, D1, S1
         }
-        var allowedBy = ProvisionFor(viewer, owner, basis) ?? ConsentFor(viewer, category, consents);
+        return datum switch
+        {
+            Datum.FamilyRecord => new Disclosure.Shown(ClientRelationship), // F2
+            Datum.Contribution c => DecideContribution(viewer, c, consents),
+            Datum.CaseRecord r when r.AlsoShownTo == viewer.Agency => new Disclosure.Shown(r.AlsoBasis!), // N2
+            Datum.Discussion d when d.ParticipantIds.Contains(viewer.Id) => new Disclosure.Shown("discussion-participant"), // D2
+            Datum.SchoolReport s => DecideSchoolReport(viewer, s, consents),
+            _ => ByConsent(viewer, ContributionCategory.General, datum.Subjects, consents), // N3, D3
+        };
+    }
+
+    private static Disclosure DecideContribution(Professional viewer, Datum.Contribution c, IReadOnlyCollection<ConsentInForce> consents)
+    {
+        var allowedBy = ProvisionFor(viewer.Agency, c.Owner, c.Basis) ?? ConsentFor(viewer.Agency, c.Category, c.Subjects, consents);
         if (allowedBy is null)
         {
-            return new Disclosure.Withheld("no-consent", null);
+            return new Disclosure.Withheld(NoConsent, null); // C6
         }
-        // ATL 26 § 2: a psychiatric entry outside psychiatry only behind a separate confirmation. Medication and risk
+        // C7, ATL 26 § 2: a psychiatric entry outside psychiatry only behind a separate confirmation. Medication and risk
         // information is exempt from the gate, not from consent.
-        if (category == ContributionCategory.PsychiatricEntry && viewer != Agency.ChildPsychiatry && !confirmedByViewer)
+        if (c.Category == ContributionCategory.PsychiatricEntry && viewer.Agency != Agency.ChildPsychiatry && !c.ConfirmedBy.Contains(viewer.Id))
         {
-            return new Disclosure.Withheld("confirmation-required", allowedBy);
+            return new Disclosure.Withheld(ConfirmationRequired, allowedBy);
         }
-        return new Disclosure.Shown(allowedBy);
+        return new Disclosure.Shown(allowedBy); // C2-C5
     }
 
-    /// <summary>
-    /// The content of a systemic discussion (reflections, hypotheses, agreed actions) is a record of the agency whose team
-    /// held it (ATL 44 §). Its own agency reads it; so do those who took part, since they heard it; anyone else needs a
-    /// consent in force for assessment contributions. There is no provision for it: it is not a contribution to the
-    /// assessment the law asked for. Auditors read it on their own routes only.
-    /// </summary>
-    public static Disclosure DecideDiscussion(Agency viewer, string viewerId, Agency recorder, IReadOnlyCollection<string> participantIds,
-        IEnumerable<ConsentInForce> consents)
+    /// <summary>OHL 40 §: student-welfare data is confidential; the school names the basis it discloses it under.</summary>
+    private static Disclosure DecideSchoolReport(Professional viewer, Datum.SchoolReport s, IReadOnlyCollection<ConsentInForce> consents)
     {
-        if (viewer == recorder)
+        if (s.Basis == SchoolLegalBasis.Atl56)
         {
-            return new Disclosure.OwnRecord();
+            return new Disclosure.Shown("atl-56"); // S2
         }
-        if (viewer == Agency.Audit)
+        if (viewer.Agency == Agency.SocialWork)
         {
-            return new Disclosure.Shown("audit");
+            return new Disclosure.Shown(s.Basis == SchoolLegalBasis.Consent ? "school-consent" : Kebab.Name(s.Basis)); // S3
         }
-        if (participantIds.Contains(viewerId))
-        {
-            return new Disclosure.Shown("discussion-participant");
-        }
-        return ConsentFor(viewer, ContributionCategory.General, consents) is { } consent
-            ? new Disclosure.Shown(consent)
-            : new Disclosure.Withheld("no-consent", null);
+        return ByConsent(viewer, ContributionCategory.General, s.Subjects, consents); // S4, S5
     }
 
-    /// <summary>
-    /// What a school student-welfare system reported (OHL 40 §: confidential student-welfare data). Student welfare reads
-    /// it as its own; social work reads it under the basis the school disclosed it on (LsL 25 §, ATL 64 §, the family's
-    /// consent given at school); ATL 56 § opens it to everyone working with the child; anyone else needs a consent in
-    /// force here for assessment contributions.
-    /// </summary>
-    public static Disclosure DecideSchoolReport(Agency viewer, SchoolWelfare.SchoolLegalBasis basis, IEnumerable<ConsentInForce> consents)
-    {
-        if (viewer == Agency.SchoolWelfare)
-        {
-            return new Disclosure.OwnRecord();
-        }
-        if (viewer == Agency.Audit)
-        {
-            return new Disclosure.Shown("audit");
-        }
-        if (basis == SchoolWelfare.SchoolLegalBasis.Atl56)
-        {
-            return new Disclosure.Shown("atl-56");
-        }
-        if (viewer == Agency.SocialWork)
-        {
-            return new Disclosure.Shown(basis == SchoolWelfare.SchoolLegalBasis.Consent ? "school-consent" : Kebab.Name(basis));
-        }
-        return ConsentFor(viewer, ContributionCategory.General, consents) is { } consent
+    private static Disclosure ByConsent(Professional viewer, ContributionCategory category, IReadOnlyCollection<Guid> subjects,
+        IReadOnlyCollection<ConsentInForce> consents) =>
+        ConsentFor(viewer.Agency, category, subjects, consents) is { } consent
             ? new Disclosure.Shown(consent)
-            : new Disclosure.Withheld("no-consent", null);
-    }
+            : new Disclosure.Withheld(NoConsent, null);
 
-    /// <summary>The provisions that let data flow without consent, and to whom.</summary>
+    /// <summary>The provisions that let a contribution flow without consent, and to whom.</summary>
     private static string? ProvisionFor(Agency viewer, Agency owner, LegalBasis basis) => basis switch
     {
         // ATL 64 §: authorities and education providers give the assessing social worker what the assessment needs.
@@ -123,7 +152,12 @@ public static class Sharing
         _ => null,
     };
 
-    private static string? ConsentFor(Agency viewer, ContributionCategory category, IEnumerable<ConsentInForce> consents)
+    /// <summary>
+    /// The consents that together cover every subject of a datum for this agency and category (docs/sharing.md §2), or
+    /// null. A datum about nobody in particular needs a guardian's consent.
+    /// </summary>
+    private static string? ConsentFor(Agency viewer, ContributionCategory category, IReadOnlyCollection<Guid> subjects,
+        IReadOnlyCollection<ConsentInForce> consents)
     {
         var needed = category switch
         {
@@ -131,7 +165,66 @@ public static class Sharing
             ContributionCategory.MedicationAndRisk => ConsentCategory.MedicationAndRisk,
             _ => ConsentCategory.AssessmentContributions,
         };
-        var consent = consents.FirstOrDefault(c => c.Recipients.Contains(viewer) && c.Categories.Contains(needed));
-        return consent is null ? null : $"consent:{consent.ConsentId}";
+        var usable = consents.Where(c => c.Recipients.Contains(viewer) && c.Categories.Contains(needed)).ToList();
+        var relied = new List<Guid>();
+        if (subjects.Count == 0)
+        {
+            if (usable.FirstOrDefault(c => c.ByGuardian) is not { } guardian)
+            {
+                return null;
+            }
+            relied.Add(guardian.ConsentId);
+        }
+        foreach (var subject in subjects)
+        {
+            // A consent already relied on for another child is preferred, so one guardian's consent is logged once.
+            var consent = usable.Where(c => c.Covers(subject)).OrderBy(c => relied.Contains(c.ConsentId) ? 0 : 1).FirstOrDefault();
+            if (consent is null)
+            {
+                return null;
+            }
+            if (!relied.Contains(consent.ConsentId))
+            {
+                relied.Add(consent.ConsentId);
+            }
+        }
+        return "consent:" + string.Join(",", relied);
     }
+}
+
+/// <summary>Something shown to an agency other than its owner, and on what basis: one disclosure-log entry.</summary>
+public sealed record SharedDatum(string Data, Agency Owner, string Basis, IReadOnlyCollection<Guid> Subjects);
+
+/// <summary>
+/// One answer's pass through the gate: every datum it shows is decided here, and every disclosure it makes is collected
+/// for the log, so an answer cannot show a datum without its entry.
+/// </summary>
+public sealed class SharingCut(Professional viewer, IReadOnlyList<ConsentInForce> consents)
+{
+    private readonly List<SharedDatum> _shared = [];
+    private readonly HashSet<string> _seen = [];
+
+    public Professional Viewer => viewer;
+
+    public IReadOnlyList<SharedDatum> Shared => _shared;
+
+    /// <summary>Decides <paramref name="datum"/>, named <paramref name="data"/> in the log, and records its disclosure if it is one.</summary>
+    public Disclosure Decide(string data, Datum datum)
+    {
+        var decision = Sharing.Decide(viewer, datum, consents);
+        if (decision is Disclosure.Shown shown && _seen.Add(data))
+        {
+            _shared.Add(new SharedDatum(data, datum.Owner, shown.Basis, datum.Subjects));
+        }
+        return decision;
+    }
+
+    public bool Shows(string data, Datum datum) => Decide(data, datum).IsShown;
+
+    /// <summary>The frame of one family (F): always shown to a related viewer; a disclosure to another agency.</summary>
+    public void Frame(string data = "family-record") => Decide(data, new Datum.FamilyRecord());
+
+    /// <summary>The disclosure-log entries of everything this answer showed outside its owning agency.</summary>
+    public IEnumerable<Audit.AccessLogEntry> Disclosures(Guid? familyId, string purpose) =>
+        _shared.Select(d => Audit.AccessLogEntry.Disclosed(viewer, familyId, d.Data, d.Owner, d.Basis, purpose, subjects: d.Subjects));
 }

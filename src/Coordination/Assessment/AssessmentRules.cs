@@ -25,9 +25,15 @@ public static class AssessmentRules
     /// agency only.
     /// </summary>
     public static Decision? TakesPart(AssessmentState assessment, Professional caller) =>
-        caller.Agency == Agency.SocialWork || assessment.Invitations.ContainsValue(caller.Agency)
+        Refusals.CaseworkerOnly(caller, "records for an assessment")
+        ?? (caller.Agency == Agency.SocialWork || assessment.Invitations.ContainsValue(caller.Agency)
             ? null
-            : Decision.Refuse(Problems.Forbidden("Only social work and agencies invited to this assessment contribute to it."));
+            : Decision.Refuse(Problems.Forbidden("Only social work and agencies invited to this assessment contribute to it.")));
+
+    /// <summary>LsL 20 §: the child is heard by a social worker, or by an invited agency for the assessment.</summary>
+    public static Decision? Hears(AssessmentState assessment, Professional caller) =>
+        TakesPart(assessment, caller)
+        ?? (caller.Agency == Agency.SocialWork ? Refusals.SocialWorkOnly(caller, "of social work hears a child") : null);
 
     public static Decision? ChildrenOf(AssessmentState assessment, IEnumerable<Guid> childIds, string field) =>
         childIds.All(assessment.ChildIds.Contains)

@@ -24,14 +24,17 @@ public sealed record AccessLogEntry(
     string Agency,
     string Purpose,
     string? Basis = null,
-    string? Justification = null)
+    string? Justification = null,
+    IReadOnlyCollection<Guid>? Subjects = null)
 {
     public static AccessLogEntry Use(Professional who, Guid? familyId, string data, string purpose) =>
         new(AccessKind.Use, familyId, data, null, who.Id, who.Name, Kebab.Name(who.Agency), purpose);
 
-    public static AccessLogEntry Disclosed(Professional to, Guid familyId, string data, Agency owner, string basis, string purpose,
-        string? justification = null) =>
-        new(AccessKind.Disclosure, familyId, data, Kebab.Name(owner), to.Id, to.Name, Kebab.Name(to.Agency), purpose, basis, justification);
+    /// <param name="subjects">Which children the data was about (for access reports, ATL 11 §); none for the whole family.</param>
+    public static AccessLogEntry Disclosed(Professional to, Guid? familyId, string data, Agency owner, string basis, string purpose,
+        string? justification = null, IReadOnlyCollection<Guid>? subjects = null) =>
+        new(AccessKind.Disclosure, familyId, data, Kebab.Name(owner), to.Id, to.Name, Kebab.Name(to.Agency), purpose, basis, justification,
+            subjects is { Count: > 0 } ? subjects : null);
 }
 
 /// <summary>
@@ -42,7 +45,7 @@ public sealed partial class AccessLog(IDocumentStore store, ILogger<AccessLog> l
 {
     public const string Table = "access_log";
     private static readonly string[] Columns =
-        ["kind", "organisation", "family_id", "data", "owner_agency", "professional_id", "professional_name", "agency", "purpose", "basis", "justification"];
+        ["kind", "organisation", "family_id", "data", "owner_agency", "professional_id", "professional_name", "agency", "purpose", "basis", "justification", "subjects"];
 
     public string QualifiedTable => $"{store.Options.DatabaseSchemaName}.{Table}";
 
@@ -72,6 +75,7 @@ public sealed partial class AccessLog(IDocumentStore store, ILogger<AccessLog> l
             Add(command, $"purpose{i}", e.Purpose);
             Add(command, $"basis{i}", e.Basis);
             Add(command, $"justification{i}", e.Justification);
+            Add(command, $"subjects{i}", e.Subjects?.ToArray());
         }
 #pragma warning disable CA2100 // only our own column and parameter names are concatenated; every value is a parameter
         command.CommandText = $"insert into {QualifiedTable} ({string.Join(", ", Columns)}) values {string.Join(", ", rows)}";
@@ -85,9 +89,10 @@ public sealed partial class AccessLog(IDocumentStore store, ILogger<AccessLog> l
     /// </summary>
     public static void Queue(IDocumentSession session, string organisation, AccessLogEntry e) =>
         session.QueueSqlCommand(
-            $"insert into {session.DocumentStore.Options.DatabaseSchemaName}.{Table} ({string.Join(", ", Columns)}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            $"insert into {session.DocumentStore.Options.DatabaseSchemaName}.{Table} ({string.Join(", ", Columns)}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             Kebab.Name(e.Kind), organisation, e.FamilyId ?? (object)DBNull.Value, e.Data, e.OwnerAgency ?? (object)DBNull.Value,
-            e.ProfessionalId, e.ProfessionalName, e.Agency, e.Purpose, e.Basis ?? (object)DBNull.Value, e.Justification ?? (object)DBNull.Value);
+            e.ProfessionalId, e.ProfessionalName, e.Agency, e.Purpose, e.Basis ?? (object)DBNull.Value, e.Justification ?? (object)DBNull.Value,
+            e.Subjects?.ToArray() ?? (object)DBNull.Value);
 
     /// <summary>
     /// Writes the entries, or answers the 503 that replaces the read: no unlogged access. The failure is logged without

@@ -5,9 +5,12 @@ using Npgsql;
 namespace Coordination.Audit;
 
 public sealed record AccessLogRow(long Id, string Kind, DateTimeOffset RecordedAt, Guid? FamilyId, string Data, string? OwnerAgency,
-    string ProfessionalId, string ProfessionalName, string Agency, string Purpose, string? Basis, string? Justification);
+    string ProfessionalId, string ProfessionalName, string Agency, string Purpose, string? Basis, string? Justification,
+    IReadOnlyList<Guid>? Subjects);
 
-public sealed record AccessLogFilter(Guid[]? FamilyIds, string? ProfessionalId, DateTimeOffset? From, DateTimeOffset? To, long? AfterId, int Limit);
+/// <param name="AboutMembers">Only rows about the whole family or naming one of these members among their subjects (ATL 11 §).</param>
+public sealed record AccessLogFilter(Guid[]? FamilyIds, string? ProfessionalId, DateTimeOffset? From, DateTimeOffset? To, long? AfterId, int Limit,
+    Guid[]? AboutMembers = null);
 
 /// <summary>Reads the access log of one organisation. Only audit routes call this.</summary>
 public static class AccessLogQueries
@@ -39,6 +42,11 @@ public static class AccessLogQueries
             where.Add("recorded_at < @to");
             command.Parameters.Add(new NpgsqlParameter("to", to.ToUniversalTime()));
         }
+        if (filter.AboutMembers is { } members)
+        {
+            where.Add("(subjects is null or subjects && @members)");
+            command.Parameters.Add(new NpgsqlParameter("members", members));
+        }
         if (filter.AfterId is { } after)
         {
             where.Add("id > @after");
@@ -47,7 +55,7 @@ public static class AccessLogQueries
         command.Parameters.Add(new NpgsqlParameter("limit", filter.Limit));
 #pragma warning disable CA2100 // only our own fixed conditions are concatenated; every value is a parameter
         command.CommandText = $"""
-            select id, kind, recorded_at, family_id, data, owner_agency, professional_id, professional_name, agency, purpose, basis, justification
+            select id, kind, recorded_at, family_id, data, owner_agency, professional_id, professional_name, agency, purpose, basis, justification, subjects
             from {store.Options.DatabaseSchemaName}.{AccessLog.Table}
             where {string.Join(" and ", where)}
             order by id
@@ -62,7 +70,8 @@ public static class AccessLogQueries
                 reader.GetInt64(0), reader.GetString(1), new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero),
                 reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
                 reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.GetString(9),
-                reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11)));
+                reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11),
+                reader.IsDBNull(12) ? null : reader.GetFieldValue<Guid[]>(12)));
         }
         return rows;
     }

@@ -35,6 +35,8 @@ public sealed class AccessLogSchema(IDocumentStore store) : IHostedService
                 basis text,
                 justification text
             );
+            -- Which children a disclosed datum was about, so a child's access report (ATL 11 §) lists what concerned them.
+            alter table {table} add column if not exists subjects uuid[];
             create index if not exists access_log_by_family on {table} (organisation, family_id, recorded_at);
             create index if not exists access_log_by_professional on {table} (organisation, professional_id, recorded_at);
             create or replace function {schema}.access_log_is_append_only() returns trigger language plpgsql as $$

@@ -26,17 +26,27 @@ public static class AccessReportsEndpoint
         {
             return Problems.Result(Problems.Forbidden("Access reports are prepared by auditors."));
         }
+        var (purpose, invalid) = AccessPurpose.Read(context, AccessPurpose.AccessReport);
+        if (invalid is not null)
+        {
+            return Problems.Result(invalid);
+        }
         await using var session = store.QuerySession(caller.Organisation);
         var familyIds = (await session.FamiliesHoldingAsync(request.PersonId!, ct)).ToArray();
+        // The person's own rows only (the gate, docs/sharing.md §4): a use of the whole family, or a datum about them; never
+        // what concerned a sibling alone.
+        var members = familyIds.Length == 0
+            ? []
+            : (await session.LoadManyAsync<SituationalPicture.FamilyPicture>(ct, familyIds))
+                .SelectMany(p => p.Children.Concat(p.Guardians)).Where(m => m.PersonId == request.PersonId).Select(m => m.Id).ToArray();
         var entries = familyIds.Length == 0
             ? []
             : await AccessLogQueries.ReadAsync(store, caller.Organisation,
-                new AccessLogFilter(familyIds, null, null, null, null, int.MaxValue), ct);
+                new AccessLogFilter(familyIds, null, null, null, null, int.MaxValue, AboutMembers: members), ct);
 
-        var purpose = AccessPurpose.Read(context).Purpose ?? "access-report";
         var logged = familyIds.Length == 0
-            ? [AccessLogEntry.Use(caller, null, "access-report", purpose)]
-            : familyIds.Select(id => AccessLogEntry.Use(caller, id, "access-report", purpose)).ToList();
+            ? [AccessLogEntry.Use(caller, null, "access-report", purpose!)]
+            : familyIds.Select(id => AccessLogEntry.Use(caller, id, "access-report", purpose!)).ToList();
         if (await log.TryRecordAsync(caller.Organisation, logged, ct) is { } failed)
         {
             return failed;

@@ -12,7 +12,7 @@ public static class FamilyAudit
         Guid familyId, CancellationToken ct)
     {
         var picture = await session.LoadAsync<FamilyPicture>(familyId, ct);
-        var responsible = picture?.Relationships.ResponsibleSocialWorkerId == caller.Id && caller.Agency == Agency.SocialWork;
+        var responsible = picture?.Relationships.ResponsibleSocialWorkerId == caller.Id && caller.IsSocialWorker;
         if (picture is null || !(AccessLogQueries.IsAuditor(caller) || responsible))
         {
             // Nobody else learns that the family exists (ATL 9 §).

@@ -22,6 +22,11 @@ public static class GetAccessLogEndpoint
         {
             return Problems.Result(Problems.Forbidden("The access log is for auditors."));
         }
+        var (purpose, invalid) = AccessPurpose.Read(context, AccessPurpose.Audit);
+        if (invalid is not null)
+        {
+            return Problems.Result(invalid);
+        }
         var errors = new Dictionary<string, string[]>();
         Guid? family = null;
         if (familyId is not null)
@@ -49,8 +54,7 @@ public static class GetAccessLogEndpoint
 
         var rows = await AccessLogQueries.ReadAsync(store, caller.Organisation,
             new AccessLogFilter(family is null ? null : [family.Value], professionalId, fromTime, toTime, afterId, limit ?? DefaultLimit), ct);
-        var purpose = AccessPurpose.Read(context).Purpose ?? "audit";
-        if (await log.TryRecordAsync(caller.Organisation, [AccessLogEntry.Use(caller, family, "access-log", purpose)], ct) is { } failed)
+        if (await log.TryRecordAsync(caller.Organisation, [AccessLogEntry.Use(caller, family, "access-log", purpose!)], ct) is { } failed)
         {
             return failed;
         }

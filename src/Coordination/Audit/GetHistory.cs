@@ -1,5 +1,5 @@
 using System.Globalization;
-using Coordination.Families;
+using Coordination.Access;
 using Coordination.Hosting;
 using Coordination.Identity;
 using Marten;
@@ -22,7 +22,7 @@ public static class GetHistoryEndpoint
     [WolverineGet("/api/families/{familyId}/history", OperationId = "getHistory")]
     [Tags("Audit")]
     public static async Task<IResult> Get(Guid familyId, long? fromVersion, int? limit, IDocumentStore store, AccessLog log,
-        HttpContext context, CancellationToken ct)
+        HttpContext context, TimeProvider clock, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
         if (fromVersion is < 1 || limit is < 1 or > MaxLimit)
@@ -32,8 +32,13 @@ public static class GetHistoryEndpoint
                 ["fromVersion"] = ["fromVersion is 1 or more."], ["limit"] = [$"limit is between 1 and {MaxLimit}."],
             }));
         }
+        var (purpose, invalid) = AccessPurpose.Read(context, AccessPurpose.Audit);
+        if (invalid is not null)
+        {
+            return Problems.Result(invalid);
+        }
         await using var session = store.QuerySession(caller.Organisation);
-        var (_, refused) = await FamilyAudit.AuthoriseAsync(session, caller, familyId, ct);
+        var (picture, refused) = await FamilyAudit.AuthoriseAsync(session, caller, familyId, ct);
         if (refused is not null)
         {
             return refused;
@@ -41,15 +46,14 @@ public static class GetHistoryEndpoint
         var from = fromVersion ?? 1;
         var take = limit ?? DefaultLimit;
         var events = await session.Events.FetchStreamAsync(familyId, version: from + take, fromVersion: from, token: ct);
-        var page = events.Take(take).Select(e =>
-        {
-            var fact = (IFamilyEvent)e.Data;
-            return new HistoryEntry(e.Sequence, e.Version, e.EventTypeName, fact.OccurredAt, e.Timestamp, fact.By, e.Data,
-                e.GetHeader(HashChain.HashHeader)?.ToString(), e.GetHeader(HashChain.PreviousHeader)?.ToString());
-        }).ToList();
+        var systemic = await session.LoadAsync<SystemicTeams.SystemicRecord>(familyId, ct);
+        // Cut exactly as the picture is, with today's consents: an auditor sees every datum (each a disclosure), the
+        // responsible social worker what their picture shows.
+        var cut = new SharingCut(caller, picture!.SharingConsents(clock.GetUtcNow()));
+        var page = HistoryViews.For(cut, events.Take(take), picture, systemic);
 
-        var purpose = AccessPurpose.Read(context).Purpose ?? "audit";
-        if (await log.TryRecordAsync(caller.Organisation, [AccessLogEntry.Use(caller, familyId, "history", purpose)], ct) is { } failed)
+        List<AccessLogEntry> entries = [AccessLogEntry.Use(caller, familyId, "history", purpose!), .. cut.Disclosures(familyId, purpose!)];
+        if (await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)
         {
             return failed;
         }

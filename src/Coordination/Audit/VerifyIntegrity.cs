@@ -15,6 +15,11 @@ public static class VerifyIntegrityEndpoint
     public static async Task<IResult> Get(Guid familyId, IDocumentStore store, AccessLog log, HttpContext context, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
+        var (purpose, invalid) = AccessPurpose.Read(context, AccessPurpose.Audit);
+        if (invalid is not null)
+        {
+            return Hosting.Problems.Result(invalid);
+        }
         await using var session = store.QuerySession(caller.Organisation);
         var (_, refused) = await FamilyAudit.AuthoriseAsync(session, caller, familyId, ct);
         if (refused is not null)
@@ -22,8 +27,7 @@ public static class VerifyIntegrityEndpoint
             return refused;
         }
         var report = await VerifyAsync(store, caller.Organisation, familyId, ct);
-        var purpose = AccessPurpose.Read(context).Purpose ?? "audit";
-        if (await log.TryRecordAsync(caller.Organisation, [AccessLogEntry.Use(caller, familyId, "integrity", purpose)], ct) is { } failed)
+        if (await log.TryRecordAsync(caller.Organisation, [AccessLogEntry.Use(caller, familyId, "integrity", purpose!)], ct) is { } failed)
         {
             return failed;
         }

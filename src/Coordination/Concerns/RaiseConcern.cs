@@ -10,7 +10,18 @@ using Wolverine.Http;
 
 namespace Coordination.Concerns;
 
-public sealed record RaiseConcern
+/// <summary>What a notification says, however it arrives (on a family, or through the intake).</summary>
+public interface IConcernContent
+{
+    ConcernKind? Kind { get; }
+    DateTimeOffset? ReceivedAt { get; }
+    SourceInput? Source { get; }
+    string? Description { get; }
+    SuspectedOffence? SuspectedOffence { get; }
+    bool? PoliceReported { get; }
+}
+
+public sealed record RaiseConcern : IConcernContent
 {
     public IReadOnlyList<Guid>? ChildIds { get; init; }
     public ConcernKind? Kind { get; init; }
@@ -30,14 +41,17 @@ public static class RaiseConcernEndpoint
     [WolverinePost("/api/families/{familyId}/concerns", OperationId = "raiseConcern")]
     [Tags("Concerns")]
     public static Task<IResult> Post(Guid familyId, RaiseConcern command, FamilyWrites writes) =>
-        writes.AppendAsNotifierAsync(familyId, family => Decide(family, command, writes.Caller, writes.Now));
+        writes.AppendAsync(familyId, family => Decide(family, command, writes.Caller, writes.Now));
 
-    /// <summary>Any case-working professional of the organisation may raise a concern (LsL 25 §); it gives them a relationship.</summary>
+    /// <summary>
+    /// A case-working professional who already works with the family raises a concern on it (LsL 25 §). It gives no
+    /// relationship (ATL 9 §): whoever does not work with the family notifies through the intake (POST /api/concerns).
+    /// </summary>
     public static Decision Decide(Family family, RaiseConcern command, Professional caller, DateTimeOffset now)
     {
-        if (!FamilyAccess.MayRaiseConcern(caller))
+        if (Refusals.CaseworkerOnly(caller, "raises a concern") is { } forbidden)
         {
-            return Decision.Refuse(Problems.Forbidden("Only case-working professionals raise concerns."));
+            return forbidden;
         }
         if (Refusals.NotACaseTime("receivedAt", command.ReceivedAt, now) is { } future)
         {
@@ -49,15 +63,7 @@ public static class RaiseConcernEndpoint
             return Decision.Refuse(Problems.Invalid("childIds", "Every child must be a child of this family."));
         }
 
-        var receivedAt = command.ReceivedAt!.Value;
-        var source = command.Source!;
-        var raised = new ConcernRaised(
-            Guid.CreateVersion7(), command.ChildIds!.Distinct().ToList(), command.Kind!.Value, receivedAt,
-            new ConcernSource(source.Agency!.Value, source.Organisation, source.ReporterRole, source.Anonymous ?? false),
-            command.Description!, command.SuspectedOffence ?? Concerns.SuspectedOffence.None, command.PoliceReported,
-            UrgencyDue: Calendar.FinnishCalendar.HelsinkiDate(receivedAt),
-            DecisionDue: DeadlineRules.DecisionDue(receivedAt),
-            caller.AsActor(), receivedAt);
+        var raised = Raised(Guid.CreateVersion7(), command.ChildIds!.Distinct().ToList(), command, caller.AsActor());
         return new Decision.Accepted(
             [raised],
             version => new ConcernRaisedResponse(raised.ConcernId, version, "immediately", raised.DecisionDue),
@@ -66,6 +72,20 @@ public static class RaiseConcernEndpoint
             Scheduled = DeadlineChecks.For(family.Id, DeadlineRules.ForConcern(raised)),
         };
     }
+
+    /// <summary>The fact of a concern received: its deadlines count from the Helsinki date of receipt (LsL 26 §).</summary>
+    public static ConcernRaised Raised(Guid concernId, IReadOnlyList<Guid> childIds, IConcernContent content, Actor by)
+    {
+        var receivedAt = content.ReceivedAt!.Value;
+        var source = content.Source!;
+        return new ConcernRaised(
+            concernId, childIds, content.Kind!.Value, receivedAt,
+            new ConcernSource(source.Agency!.Value, source.Organisation, source.ReporterRole, source.Anonymous ?? false),
+            content.Description!, content.SuspectedOffence ?? Concerns.SuspectedOffence.None, content.PoliceReported,
+            UrgencyDue: Calendar.FinnishCalendar.HelsinkiDate(receivedAt),
+            DecisionDue: DeadlineRules.DecisionDue(receivedAt),
+            by, receivedAt);
+    }
 }
 
 public sealed class RaiseConcernValidator : AbstractValidator<RaiseConcern>
@@ -73,6 +93,15 @@ public sealed class RaiseConcernValidator : AbstractValidator<RaiseConcern>
     public RaiseConcernValidator()
     {
         RuleFor(x => x.ChildIds).NotEmpty().WithMessage("Name at least one child of the family.");
+        Include(new ConcernContentValidator());
+    }
+}
+
+/// <summary>The rules of a notification's content, wherever it arrives.</summary>
+public sealed class ConcernContentValidator : AbstractValidator<IConcernContent>
+{
+    public ConcernContentValidator()
+    {
         RuleFor(x => x.Kind).NotNull();
         RuleFor(x => x.ReceivedAt).NotNull();
         RuleFor(x => x.Description).NotEmpty().PlainText(Rules.NarrativeMax);

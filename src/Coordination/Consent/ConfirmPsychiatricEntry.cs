@@ -43,12 +43,18 @@ public static class ConfirmPsychiatricEntryEndpoint
         {
             return Refusals.NotFound("contribution");
         }
+        if (Refusals.CaseworkerOnly(caller, "confirms a psychiatric entry") is { } forbidden)
+        {
+            return forbidden;
+        }
         if (contribution.Category != ContributionCategory.PsychiatricEntry)
         {
             return Decision.Refuse(Problems.Conflict("confirmation-not-needed", "Only psychiatric entries sit behind a confirmation."));
         }
-        var disclosure = Sharing.Decide(caller.Agency, contribution.Agency, contribution.Category, contribution.LegalBasis,
-            family.ConsentsInForce(now), confirmedByViewer: true);
+        // The gate as it would stand once this viewer has confirmed: is the entry theirs to see at all (C2-C5)?
+        var disclosure = Sharing.Decide(caller,
+            new Datum.Contribution(contribution.Agency, entry.ChildIds, contribution.Category, contribution.LegalBasis, [caller.Id]),
+            family.ConsentsInForce(now));
         var basis = disclosure switch
         {
             Disclosure.Shown shown => shown.Basis,
@@ -66,7 +72,8 @@ public static class ConfirmPsychiatricEntryEndpoint
         List<AccessLogEntry> log = [AccessLogEntry.Use(caller, family.Id, data, command.Purpose!)];
         if (disclosure is Disclosure.Shown)
         {
-            log.Add(AccessLogEntry.Disclosed(caller, family.Id, data, contribution.Agency, basis, command.Purpose!, command.Justification));
+            log.Add(AccessLogEntry.Disclosed(caller, family.Id, data, contribution.Agency, basis, command.Purpose!, command.Justification,
+                entry.ChildIds));
         }
         return new Decision.Accepted([confirmed], version => new ConfirmedEntryResponse(version, entry, basis), StatusCodes.Status200OK)
         {

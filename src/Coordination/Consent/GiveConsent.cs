@@ -33,6 +33,10 @@ public static class GiveConsentEndpoint
 
     public static Decision Decide(Family family, GiveConsent command, Professional caller, DateTimeOffset now)
     {
+        if (Refusals.CaseworkerOnly(caller, "records a consent") is { } forbidden)
+        {
+            return forbidden;
+        }
         var givenAt = command.GivenAt ?? now;
         if (Refusals.NotACaseTime("givenAt", givenAt, now) is { } future)
         {

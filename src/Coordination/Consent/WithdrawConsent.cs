@@ -26,14 +26,25 @@ public static class WithdrawConsentEndpoint
         {
             return Refusals.NotFound("consent");
         }
+        if (Refusals.CaseworkerOnly(caller, "records a withdrawal") is { } forbidden)
+        {
+            return forbidden;
+        }
         if (consent.Withdrawn)
         {
             return Decision.Refuse(Problems.Conflict("consent-withdrawn", "This consent has been withdrawn already."));
         }
         var withdrawnAt = command.WithdrawnAt ?? now;
-        if (Refusals.NotACaseTime("withdrawnAt", withdrawnAt, now) is { } future)
+        // Withdrawal takes effect when it is recorded (docs/sharing.md §2): a time ahead would keep sharing until then, so no
+        // clock skew is allowed here.
+        if (withdrawnAt > now)
         {
-            return future;
+            return Decision.Refuse(Problems.Invalid("withdrawnAt",
+                "A withdrawal takes effect when it is recorded; withdrawnAt cannot be in the future. Leave it out to mean now."));
+        }
+        if (Refusals.NotACaseTime("withdrawnAt", withdrawnAt, now) is { } invalid)
+        {
+            return invalid;
         }
         if (withdrawnAt < consent.GivenAt)
         {

@@ -1,9 +1,14 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using Coordination.Access;
 using Coordination.Audit;
+using Coordination.Families;
 using Coordination.Hosting;
 using Coordination.Identity;
 using Coordination.SituationalPicture;
 using Marten;
+using Npgsql;
 using Wolverine.Http;
 
 namespace Coordination.Deadlines;
@@ -13,65 +18,220 @@ public sealed record DeadlineListItem(Guid FamilyId, string Kind, DateOnly DueDa
 
 public static class ListDeadlinesEndpoint
 {
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+
     /// <summary>
-    /// The caller's organisation's statutory deadlines. Social work (the intake and the assessing workers) sees every
-    /// family's; the other agencies see those of families they have a relationship with. <c>state=open</c> lists every
-    /// deadline not met and not passed (due soon included); <c>days</c> says what "due soon" means (default 7).
+    /// The statutory deadlines of the families the caller has a relationship with (ATL 9 §: the same families their
+    /// picture shows), due date first; a social-work <c>admin</c> sees the whole organisation's. <c>state=open</c> lists every
+    /// deadline not met and not passed (due soon included); <c>days</c> says what "due soon" means (default 7);
+    /// <c>mine=true</c> only those the caller is responsible for. Paged: <c>limit</c> and the <c>cursor</c> of the
+    /// <c>Link: rel="next"</c> header.
     /// </summary>
     [WolverineGet("/api/deadlines", OperationId = "listDeadlines")]
     [Tags("Deadlines")]
-    public static async Task<IResult> Get(string? state, int? days, IDocumentStore store, AccessLog log, HttpContext context,
-        TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Get(string? state, int? days, bool? mine, int? limit, string? cursor, IDocumentStore store, AccessLog log,
+        HttpContext context, TimeProvider clock, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
-        if (!caller.IsCaseworkingProfessional)
+        var wholeOrganisation = caller.Agency == Agency.SocialWork && caller.Has(Role.Admin);
+        if (!caller.IsCaseworkingProfessional && !wholeOrganisation)
         {
-            return Problems.Result(Problems.Forbidden("Deadlines are for case-working professionals."));
+            return Problems.Result(Problems.Forbidden("Deadlines are for case-working professionals, and a social-work admin."));
         }
+        var errors = new Dictionary<string, string[]>();
         DeadlineState? wanted = null;
         if (state is not null)
         {
-            if (!Kebab.TryParse<DeadlineState>(state, out var parsed))
+            if (Kebab.TryParse<DeadlineState>(state, out var parsed))
             {
-                return Problems.Result(Problems.Invalid("state", "Use open, due-soon, overdue or met."));
+                wanted = parsed;
             }
-            wanted = parsed;
+            else
+            {
+                errors["state"] = ["Use open, due-soon, overdue or met."];
+            }
         }
         var dueSoonDays = days ?? 7;
         if (dueSoonDays is < 0 or > 366)
         {
-            return Problems.Result(Problems.Invalid("days", "days is between 0 and 366."));
+            errors["days"] = ["days is between 0 and 366."];
+        }
+        if (limit is < 1 or > MaxLimit)
+        {
+            errors["limit"] = [$"limit is between 1 and {MaxLimit}."];
+        }
+        var after = cursor is null ? null : Cursor.Read(cursor);
+        if (cursor is not null && after is null)
+        {
+            errors["cursor"] = ["Use the cursor of the previous page's Link header."];
+        }
+        var (purpose, invalid) = AccessPurpose.Read(context);
+        if (invalid is not null || errors.Count > 0)
+        {
+            return Problems.Result(invalid ?? Problems.Invalid(errors));
         }
 
         await using var session = store.QuerySession(caller.Organisation);
-        var families = await session.Query<FamilyDeadlines>().ToListAsync(ct);
-        if (caller.Agency != Agency.SocialWork)
-        {
-            var pictures = await session.LoadManyAsync<FamilyPicture>(ct, families.Select(f => f.Id).ToArray());
-            // Each team read once, not once per family: membership is the team's.
-            var teamIds = pictures.Select(p => p.Relationships.TeamId).OfType<Guid>().Distinct().ToArray();
-            var members = teamIds.Length == 0
-                ? []
-                : (await session.LoadManyAsync<SystemicTeams.Team>(ct, teamIds)).ToDictionary(t => t.Id, t => t.CurrentMemberIds());
-            var visible = pictures
-                .Where(p => FamilyAccess.HasRelationship(caller, p.Relationships,
-                    p.Relationships.TeamId is { } team ? members.GetValueOrDefault(team) : null))
-                .Select(p => p.Id).ToHashSet();
-            families = families.Where(f => visible.Contains(f.Id)).ToList();
-        }
-
         var today = PictureViews.Today(clock);
-        var items = families
-            .SelectMany(f => f.Deadlines.Select(d => new DeadlineListItem(f.Id, Kebab.Name(d.Kind), d.DueDate,
-                DeadlineRules.StateOn(d, today, dueSoonDays), d.ResponsibleId, d.SubjectId, d.MetOn)))
-            .Where(i => wanted is null || i.State == wanted || (wanted == DeadlineState.Open && i.State == DeadlineState.DueSoon))
-            .OrderBy(i => i.DueDate).ThenBy(i => i.FamilyId)
-            .ToList();
-        var purpose = AccessPurpose.Read(context).Purpose ?? AccessPurpose.Default;
-        if (await log.TryRecordAsync(caller.Organisation, [AccessLogEntry.Use(caller, null, "deadline-list", purpose)], ct) is { } failed)
+        var take = limit ?? DefaultLimit;
+        var teams = wholeOrganisation ? new HashSet<Guid>() : await MyTeamsAsync(session, caller, ct);
+        var rows = await DeadlineRows.ReadAsync(store, caller, wholeOrganisation, teams, new DeadlineQuery(wanted, today, dueSoonDays,
+            mine == true, after, take + 1), ct);
+        // The query narrows by the relationship's facts; FamilyAccess, the one judge of ATL 9 §, decides each family again.
+        var page = rows.Where(r => wholeOrganisation
+                || FamilyAccess.HasRelationship(caller, r.Relationships, r.Relationships.TeamId is { } team && teams.Contains(team)
+                    ? new HashSet<string> { caller.Id } : null))
+            .Take(take).ToList();
+        var items = page.Select(r => new DeadlineListItem(r.FamilyId, Kebab.Name(r.Deadline.Kind), r.Deadline.DueDate,
+            DeadlineRules.StateOn(r.Deadline, today, dueSoonDays), r.Deadline.ResponsibleId, r.Deadline.SubjectId, r.Deadline.MetOn)).ToList();
+
+        // Each family listed is a use of its record; for another agency than social work a disclosure of the frame (F2).
+        var entries = new List<AccessLogEntry>();
+        foreach (var familyId in items.Select(i => i.FamilyId).Distinct())
+        {
+            var cut = new SharingCut(caller, []);
+            cut.Frame();
+            entries.Add(AccessLogEntry.Use(caller, familyId, "deadline-list", purpose!));
+            entries.AddRange(cut.Disclosures(familyId, purpose!));
+        }
+        if (entries.Count == 0)
+        {
+            entries.Add(AccessLogEntry.Use(caller, null, "deadline-list", purpose!));
+        }
+        if (await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)
         {
             return failed;
         }
+        if (rows.Count > take && page.Count > 0)
+        {
+            var last = page[^1];
+            var query = context.Request.Query.Where(q => q.Key is not ("cursor" or "limit"))
+                .Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}")
+                .Append($"limit={take}").Append($"cursor={Cursor.Write(last.Deadline.DueDate, last.FamilyId, last.Deadline.Key)}");
+            context.Response.Headers.Link = $"</api/deadlines?{string.Join("&", query)}>; rel=\"next\"";
+        }
         return Results.Ok(items);
+    }
+
+    /// <summary>The teams the caller is a current member of. A county has tens of teams: reading them is cheaper than an index.</summary>
+    private static async Task<IReadOnlySet<Guid>> MyTeamsAsync(IQuerySession session, Professional caller, CancellationToken ct) =>
+        (await session.Query<SystemicTeams.Team>().ToListAsync(ct)).Where(t => t.Current(caller.Id) is not null).Select(t => t.Id).ToHashSet();
+}
+
+/// <summary>Where a page of deadlines ends: the last item's due date, family and deadline key.</summary>
+public sealed record DeadlineCursor(DateOnly DueDate, Guid FamilyId, string Key);
+
+public sealed record DeadlineQuery(DeadlineState? State, DateOnly Today, int DueSoonDays, bool Mine, DeadlineCursor? After, int Limit);
+
+public sealed record DeadlineRow(Guid FamilyId, Deadline Deadline, Relationships Relationships);
+
+/// <summary>The opaque cursor of the deadline list: base64url of its three parts.</summary>
+public static class Cursor
+{
+    public static string Write(DateOnly due, Guid familyId, string key) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{due:yyyy-MM-dd}|{familyId:N}|{key}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static DeadlineCursor? Read(string text)
+    {
+        try
+        {
+            var padded = text.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - (padded.Length % 4)) % 4);
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
+            return parts.Length == 3
+                   && DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var due)
+                   && Guid.TryParseExact(parts[1], "N", out var family) && parts[2].Length is > 0 and <= 100
+                ? new DeadlineCursor(due, family, parts[2])
+                : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>
+/// Reads one page of deadlines from the families' write models (<see cref="Family"/>: deadlines and relationships, no case
+/// text) in one indexed statement: the relationship facts narrow the families (GIN index on <c>relationships</c>), the state
+/// is judged in SQL as <see cref="DeadlineRules.StateOn"/> judges it, and the page ends at <see cref="DeadlineQuery.Limit"/>.
+/// </summary>
+public static class DeadlineRows
+{
+    public static async Task<List<DeadlineRow>> ReadAsync(IDocumentStore store, Professional caller, bool wholeOrganisation,
+        IReadOnlySet<Guid> teams, DeadlineQuery q, CancellationToken ct)
+    {
+        var table = $"{store.Options.DatabaseSchemaName}.mt_doc_family"; // Marten's table for the Family write model
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        var where = new List<string> { "f.tenant_id = @org" };
+        command.Parameters.Add(new NpgsqlParameter("org", caller.Organisation));
+        if (!wholeOrganisation)
+        {
+            // The facts of FamilyAccess.HasRelationship, as containment the index serves.
+            where.Add("""
+                (f.data -> 'relationships' @> jsonb_build_object('professionalIds', jsonb_build_array(@id::text))
+                 or f.data -> 'relationships' @> jsonb_build_object('responsibleSocialWorkerId', @id::text)
+                 or f.data -> 'relationships' @> jsonb_build_object('invitedAgencies', jsonb_build_array(@agency::text))
+                 or (f.data -> 'relationships' ->> 'teamId')::uuid = any(@teams)
+                 or (@intake and jsonb_array_length(f.data -> 'relationships' -> 'undecidedConcerns') > 0))
+                """);
+            command.Parameters.Add(new NpgsqlParameter("id", caller.Id));
+            command.Parameters.Add(new NpgsqlParameter("agency", Kebab.Name(caller.Agency)));
+            command.Parameters.Add(new NpgsqlParameter("teams", teams.ToArray()));
+            command.Parameters.Add(new NpgsqlParameter("intake", caller.IsSocialWorker));
+        }
+        if (q.Mine)
+        {
+            where.Add("d.value ->> 'responsibleId' = @me");
+            command.Parameters.Add(new NpgsqlParameter("me", caller.Id));
+        }
+        const string met = "d.value ->> 'metOn' is not null";
+        const string missed = "coalesce((d.value ->> 'missedRecorded')::boolean, false)";
+        const string due = "(d.value ->> 'dueDate')::date";
+        switch (q.State)
+        {
+            case DeadlineState.Met:
+                where.Add(met);
+                break;
+            case DeadlineState.Overdue:
+                where.Add($"not ({met}) and ({missed} or {due} < @today)");
+                break;
+            case DeadlineState.DueSoon:
+                where.Add($"not ({met}) and not {missed} and {due} >= @today and {due} <= @soon");
+                break;
+            case DeadlineState.Open:
+                where.Add($"not ({met}) and not {missed} and {due} >= @today");
+                break;
+        }
+        command.Parameters.Add(new NpgsqlParameter("today", q.Today));
+        command.Parameters.Add(new NpgsqlParameter("soon", q.Today.AddDays(q.DueSoonDays)));
+        if (q.After is { } after)
+        {
+            where.Add($"({due}, f.id, d.key collate \"C\") > (@afterDue, @afterFamily, @afterKey)");
+            command.Parameters.Add(new NpgsqlParameter("afterDue", after.DueDate));
+            command.Parameters.Add(new NpgsqlParameter("afterFamily", after.FamilyId));
+            command.Parameters.Add(new NpgsqlParameter("afterKey", after.Key));
+        }
+        command.Parameters.Add(new NpgsqlParameter("limit", q.Limit));
+#pragma warning disable CA2100 // our own table and fixed conditions; every value is a parameter
+        command.CommandText = $"""
+            select f.id, d.value::text, (f.data -> 'relationships')::text
+            from {table} f cross join lateral jsonb_each(f.data -> 'deadlines') d
+            where {string.Join(" and ", where)}
+            order by {due}, f.id, d.key collate "C"
+            limit @limit
+            """;
+#pragma warning restore CA2100
+        var rows = new List<DeadlineRow>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new DeadlineRow(reader.GetGuid(0), JsonSerializer.Deserialize<Deadline>(reader.GetString(1), Json.Storage)!,
+                JsonSerializer.Deserialize<Relationships>(reader.GetString(2), Json.Storage)!));
+        }
+        return rows;
     }
 }

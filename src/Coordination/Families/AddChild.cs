@@ -15,16 +15,33 @@ public static class AddChildEndpoint
     [WolverinePost("/api/families/{familyId}/children", OperationId = "addChild")]
     [Tags("Families")]
     public static Task<IResult> Post(Guid familyId, AddChild command, FamilyWrites writes) =>
-        writes.AppendAsync(familyId, family => Decide(family, command, writes));
+        writes.AppendAsync(familyId,
+            (session, family, ct) => family.Relationships.ResponsibleSocialWorkerId is { } worker
+                ? SystemicTeams.ResponsibleWorkers.ChildrenHeldElsewhereAsync(session, writes.Caller.Organisation, worker, family.Id, ct)
+                : Task.FromResult(0),
+            (family, heldElsewhere) => Decide(family, command, heldElsewhere, writes.Caller, writes.Now));
 
-    public static Decision Decide(Family family, AddChild command, FamilyWrites writes)
+    /// <summary>
+    /// A social worker adds a child. The family's responsible social worker takes the child on too, so the limit of
+    /// LsL 13 b § is checked here as for an allocation (under the worker's lock).
+    /// </summary>
+    public static Decision Decide(Family family, AddChild command, int childrenHeldElsewhere, Identity.Professional caller, DateTimeOffset now)
     {
+        if (Refusals.SocialWorkOnly(caller, "adds a child to a family") is { } forbidden)
+        {
+            return forbidden;
+        }
+        if (family.Relationships.ResponsibleSocialWorkerId is not null
+            && SystemicTeams.ResponsibleWorkers.OverLimit(childrenHeldElsewhere + family.ChildIds.Count + 1) is { } overLimit)
+        {
+            return overLimit;
+        }
         if (command.PersonId is not null && family.PersonIds.Contains(command.PersonId))
         {
             return Decision.Refuse(Hosting.Problems.Conflict("already-in-family", "This person is already in the family."));
         }
         var child = Members.Create(command.PersonId, command.Name!, command.BirthDate, relation: null);
-        var added = new ChildAddedToFamily(family.Id, child, writes.Caller.AsActor(), writes.Now);
+        var added = new ChildAddedToFamily(family.Id, child, caller.AsActor(), now);
         return Decision.Created(version => new ChildAddedResponse(child.MemberId, version), added);
     }
 }

@@ -40,6 +40,8 @@ public sealed class Family
         return family;
     }
 
+    public void Apply(SeparateHouseholdRegistered e) => Relationships.Record(e);
+
     public void Apply(ChildAddedToFamily e)
     {
         ChildIds.Add(e.Child.MemberId);
@@ -134,7 +136,8 @@ public sealed class Family
     {
         Consents[e.ConsentId] = new ConsentState
         {
-            GivenAt = e.OccurredAt, Recipients = [.. e.Recipients], Categories = [.. e.DataCategories], ValidUntil = e.ValidUntil,
+            GivenBy = e.GivenBy, GivenAt = e.OccurredAt, Recipients = [.. e.Recipients], Categories = [.. e.DataCategories],
+            ValidUntil = e.ValidUntil,
         };
         Relationships.Record(e);
     }
@@ -153,8 +156,9 @@ public sealed class Family
     }
 
     /// <summary>The consents in force at a moment: given by then, not withdrawn, not expired.</summary>
-    public IEnumerable<Access.ConsentInForce> ConsentsInForce(DateTimeOffset moment) =>
-        Consents.Where(c => c.Value.InForceOn(moment)).Select(c => new Access.ConsentInForce(c.Key, c.Value.Recipients, c.Value.Categories));
+    public IReadOnlyList<Access.ConsentInForce> ConsentsInForce(DateTimeOffset moment) =>
+        [.. Consents.Where(c => c.Value.InForceOn(moment)).Select(c => new Access.ConsentInForce(c.Key, c.Value.GivenBy,
+            GuardianIds.Contains(c.Value.GivenBy), c.Value.Recipients, c.Value.Categories))];
 
     public (AssessmentState Assessment, ContributionState Contribution)? FindContribution(Guid contributionId) =>
         Assessments.Values.Where(a => a.Contributions.ContainsKey(contributionId))
@@ -240,6 +244,8 @@ public sealed class ContributionState
 
 public sealed class ConsentState
 {
+    /// <summary>The guardian or child who gave it: whose data it covers (docs/sharing.md §2).</summary>
+    public Guid GivenBy { get; set; }
     public DateTimeOffset GivenAt { get; set; }
     public List<Identity.Agency> Recipients { get; set; } = [];
     public List<Consent.ConsentCategory> Categories { get; set; } = [];

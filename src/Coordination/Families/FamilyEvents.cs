@@ -23,5 +23,12 @@ public sealed record FamilyRegistered(
 /// <param name="Relation">For guardians: mother, father, ... as the registering professional wrote it.</param>
 public sealed record FamilyMember(Guid MemberId, string? PersonId, string Name, DateOnly BirthDate, string? Relation);
 
+/// <summary>
+/// The family was registered although families of the organisation already held some of its people, because it is a
+/// separate household (children of parents who live apart). Follows <see cref="FamilyRegistered"/> in the same write.
+/// </summary>
+public sealed record SeparateHouseholdRegistered(Guid FamilyId, IReadOnlyList<Guid> ExistingFamilyIds, string Reason, Actor By,
+    DateTimeOffset OccurredAt) : IFamilyEvent;
+
 /// <summary>A child joined the family record after its registration.</summary>
 public sealed record ChildAddedToFamily(Guid FamilyId, FamilyMember Child, Actor By, DateTimeOffset OccurredAt) : IFamilyEvent;

@@ -12,7 +12,12 @@ public sealed record RegisterFamily
     public IReadOnlyList<GuardianInput>? Guardians { get; init; }
     public string? Municipality { get; init; }
     public IReadOnlyList<string>? Languages { get; init; }
+    /// <summary>Why a separate family record is right although a family of the organisation holds one of these people.</summary>
+    public SeparateHouseholdInput? SeparateHousehold { get; init; }
 }
+
+/// <param name="Reason">E.g. children of parents who live apart: each household has its own record.</param>
+public sealed record SeparateHouseholdInput(string? Reason);
 
 /// <param name="PersonId">Optional for people who have none; then <c>birthDate</c> is required.</param>
 public sealed record ChildInput(string? PersonId, string? Name, DateOnly? BirthDate);
@@ -28,23 +33,58 @@ public static class RegisterFamilyEndpoint
     public static Task<IResult> Post(RegisterFamily command, FamilyWrites writes)
     {
         var familyId = Guid.CreateVersion7();
-        return writes.StartAsync(familyId, () => Decide(familyId, command, writes.Caller, writes.Now));
+        return writes.StartAsync(familyId, (session, ct) => ExistingFamiliesAsync(session, command, ct),
+            existing => Decide(familyId, command, existing, writes.Caller, writes.Now));
     }
 
-    /// <summary>Any case-working professional may register a family; the registration gives them a relationship with it.</summary>
-    public static Decision Decide(Guid familyId, RegisterFamily command, Professional caller, DateTimeOffset now)
+    /// <summary>
+    /// A social worker registers a family (the family record is social work's register); the registration gives them a
+    /// relationship with it. Other agencies notify through the intake. A person another family of the organisation holds
+    /// is a possible duplicate (contract 1.1), unless the registration says why a separate household is right.
+    /// </summary>
+    public static Decision Decide(Guid familyId, RegisterFamily command, IReadOnlyList<Guid> existingFamilyIds, Professional caller,
+        DateTimeOffset now)
     {
-        if (!caller.IsCaseworkingProfessional)
+        if (Refusals.SocialWorkOnly(caller, "registers a family; other professionals notify through POST /api/concerns") is { } forbidden)
         {
-            return Decision.Refuse(Hosting.Problems.Forbidden("Only case-working professionals register families."));
+            return forbidden;
+        }
+        if (existingFamilyIds.Count > 0 && command.SeparateHousehold is null)
+        {
+            var problem = Hosting.Problems.Conflict("possible-duplicate",
+                "A family of the organisation already holds a child or guardian of this registration. Work on that family, or say why "
+                + "this is a separate household with separateHousehold: { reason }.");
+            problem.Extensions["existingFamilyIds"] = existingFamilyIds;
+            return Decision.Refuse(problem);
         }
         var children = command.Children!.Select(c => Members.Create(c.PersonId, c.Name!, c.BirthDate, null)).ToList();
         var guardians = (command.Guardians ?? []).Select(g => Members.Create(g.PersonId, g.Name!, g.BirthDate, g.Relation)).ToList();
         var registered = new FamilyRegistered(familyId, children, guardians, command.Municipality, command.Languages ?? [],
             caller.AsActor(), now);
+        object[] facts = existingFamilyIds.Count > 0 && command.SeparateHousehold is { Reason: { } reason }
+            ? [registered, new SeparateHouseholdRegistered(familyId, existingFamilyIds, reason.Trim(), caller.AsActor(), now)]
+            : [registered];
         return Decision.Created(
             version => new FamilyRegisteredResponse(familyId, version, children.ConvertAll(c => c.MemberId), guardians.ConvertAll(g => g.MemberId)),
-            registered);
+            facts);
+    }
+
+    /// <summary>
+    /// The families of the organisation holding any person of the registration, read under a transaction lock on each
+    /// person's code: two registrations of one child take turns, so the second sees the first.
+    /// </summary>
+    private static async Task<IReadOnlyList<Guid>> ExistingFamiliesAsync(Marten.IQuerySession session, RegisterFamily command,
+        CancellationToken ct)
+    {
+        var codes = (command.Children ?? []).Select(c => c?.PersonId).Concat((command.Guardians ?? []).Select(g => g?.PersonId))
+            .OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var found = new SortedSet<Guid>();
+        foreach (var code in codes)
+        {
+            await TransactionLocks.TakeAsync(session, $"person:{session.TenantId}:{TransactionLocks.Fingerprint(code)}", ct);
+            found.UnionWith(await session.FamiliesHoldingAsync(code, ct));
+        }
+        return [.. found];
     }
 
 }
@@ -72,6 +112,8 @@ public sealed class RegisterFamilyValidator : AbstractValidator<RegisterFamily>
             guardian.RuleFor(g => g).Custom((g, ctx) => Person.CheckBirthDate(g.PersonId, g.BirthDate, clock, ctx));
         });
         RuleFor(x => x.Municipality).PlainText(Rules.NameMax);
+        RuleFor(x => x.SeparateHousehold!.Reason).NotEmpty().PlainText(Rules.ShortTextMax).When(x => x.SeparateHousehold is not null)
+            .OverridePropertyName("separateHousehold.reason");
         RuleFor(x => x.Languages).Must(l => l is null || l.Count <= 20).WithMessage("At most 20 languages.");
         RuleForEach(x => x.Languages).NotEmpty().Matches("^[a-z]{2,3}$").WithMessage("Languages are ISO 639 codes such as fi, sv, en.");
         RuleFor(x => x).Custom((family, ctx) =>

@@ -23,9 +23,11 @@ public static class SearchFamiliesEndpoint
         HttpContext context, CancellationToken ct)
     {
         var caller = writes.Caller;
-        if (!caller.IsCaseworkingProfessional)
+        if (!caller.IsSocialWorker)
         {
-            return Hosting.Problems.Result(Hosting.Problems.Forbidden("Only case-working professionals search for families."));
+            // Contract 1.1: search by identity code is social work's tool; a notifier uses the intake and learns nothing.
+            return Hosting.Problems.Result(Hosting.Problems.Forbidden(
+                "Searching by identity code is for social workers. To notify about a child, use POST /api/concerns."));
         }
         var (purpose, invalid) = AccessPurpose.Read(context);
         if (invalid is not null)

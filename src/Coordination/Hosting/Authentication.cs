@@ -24,6 +24,7 @@ public static class Authentication
         var options = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         var key = SigningKey(options, builder.Environment);
         builder.Services.AddSingleton(new TokenSigning(options.Issuer, options.Audience, key));
+        builder.Services.AddSingleton<ProfessionalDirectory>();
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(jwt =>
@@ -45,13 +46,16 @@ public static class Authentication
                 jwt.Events = new JwtBearerEvents
                 {
                     // A token whose claims do not describe a professional the contract knows is no token.
-                    OnTokenValidated = context =>
+                    OnTokenValidated = async context =>
                     {
-                        if (Professional.FromClaims(context.Principal!) is null)
+                        if (Professional.FromClaims(context.Principal!) is not { } professional)
                         {
                             context.Fail("The token lacks sub, name, org or agency, or has an unknown agency or role.");
+                            return;
                         }
-                        return Task.CompletedTask;
+                        // Who signed in, as their token says: how a conclusion knows it names a social worker (docs/sharing.md §6).
+                        await context.HttpContext.RequestServices.GetRequiredService<ProfessionalDirectory>()
+                            .SeenAsync(professional, context.HttpContext.RequestAborted);
                     },
                     OnChallenge = async context =>
                     {

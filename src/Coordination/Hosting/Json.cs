@@ -28,6 +28,16 @@ public static class Json
 
     public static readonly JsonSerializerOptions Options = Create();
 
+    /// <summary>The event store's options, for reading a document's JSON straight from SQL.</summary>
+    public static readonly JsonSerializerOptions Storage = CreateStorage();
+
+    private static JsonSerializerOptions CreateStorage()
+    {
+        var o = new JsonSerializerOptions();
+        ConfigureStorage(o);
+        return o;
+    }
+
     private static JsonSerializerOptions Create()
     {
         var o = new JsonSerializerOptions();

@@ -24,6 +24,8 @@ public static class Messaging
             opts.Policies.Add(new SchoolWelfare.SchoolMessageRetryPolicy(schoolWelfare));
             // School messages have a durable local queue of their own, so a burst of them never waits behind deadline checks.
             opts.PublishMessage<SchoolWelfare.ProcessSchoolMessage>().ToLocalQueue("school-welfare");
+            // Notifications through the intake likewise: accepted with their envelope, placed from their own durable queue.
+            opts.PublishMessage<Intake.ProcessNotification>().ToLocalQueue(Intake.IntakeSetup.Queue);
             opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
         });
     }

@@ -17,9 +17,10 @@ public sealed class RateLimitOptions
 }
 
 /// <summary>
-/// A token bucket per caller on every <c>/api</c> route: the token's organisation and subject, or for unauthenticated
-/// callers (school systems) the remote address and the claimed sender, so that nobody elsewhere can spend a sender's
-/// budget by naming it. Over the limit: 429 with <c>Retry-After</c> and a problem body.
+/// A token bucket per caller on every <c>/api</c> route: the verified token's organisation and subject, or for
+/// unauthenticated callers (school systems) the connection's address alone. Nothing the caller merely claims (an
+/// <c>X-Sender</c>) chooses a bucket: a new value per request would otherwise be a fresh budget each time. Over the
+/// limit: 429 with <c>Retry-After</c> and a problem body.
 /// </summary>
 public static class RateLimits
 {
@@ -58,7 +59,6 @@ public static class RateLimits
         {
             return $"caller:{user.FindFirst(Identity.Claims.Organisation)?.Value}:{user.FindFirst(Identity.Claims.Subject)?.Value}";
         }
-        var sender = context.Request.Headers["X-Sender"].ToString();
-        return $"anonymous:{context.Connection.RemoteIpAddress}:{(sender.Length <= 64 ? sender : sender[..64])}";
+        return $"anonymous:{context.Connection.RemoteIpAddress}";
     }
 }

@@ -66,8 +66,11 @@ public static class Storage
         // Single-stream rebuilds stream by stream instead of replaying the whole event log through every projection.
         opts.Events.UseOptimizedProjectionRebuilds = true;
 
+        opts.Schema.For<Identity.KnownProfessional>().DocumentAlias("known_professional");
         opts.ConfigureWriting();
         opts.ConfigureFamilies();
+        Concerns.ConcernsStorage.ConfigureConcerns(opts);
+        Intake.IntakeSetup.ConfigureIntake(opts);
         opts.ConfigureSituationalPicture();
         opts.ConfigureDeadlines();
         opts.ConfigureSystemicTeams();

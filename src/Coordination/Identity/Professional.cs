@@ -42,8 +42,25 @@ public sealed record Professional(string Id, string Name, string Organisation, A
 
     public bool Has(Role role) => Roles.Contains(role);
 
-    /// <summary>Case-working agencies, the ones that hold client relationships; audit and integration callers do not.</summary>
-    public bool IsCaseworkingProfessional => Agency is Agency.SocialWork or Agency.ChildPsychiatry or Agency.SchoolWelfare or Agency.FamilyWork;
+    /// <summary>The agencies that work with clients; audit and integration callers do not.</summary>
+    public bool OfCaseworkingAgency => Agency is Agency.SocialWork or Agency.ChildPsychiatry or Agency.SchoolWelfare or Agency.FamilyWork;
+
+    /// <summary>
+    /// Works with clients: a case-working agency and a case-working role. Records and contributes (docs/sharing.md §6);
+    /// a coordinator or admin role alone does not.
+    /// </summary>
+    public bool IsCaseworker => OfCaseworkingAgency
+                                && (Has(Role.Caseworker) || Has(Role.ResponsibleSocialWorker) || Has(Role.ConsultantSocialWorker) || Has(Role.Clinician));
+
+    /// <summary>
+    /// Holds client relationships (ATL 9 §) and so may see families it relates to: a case worker, or a team coordinator
+    /// (who prepares the team's meetings). Auditors, admins and integration clients hold none.
+    /// </summary>
+    public bool IsCaseworkingProfessional => IsCaseworker || (OfCaseworkingAgency && Has(Role.Coordinator));
+
+    /// <summary>A social worker: the statutory decisions of child welfare are theirs (LsL 26-27 §, SHL 36-37 §).</summary>
+    public bool IsSocialWorker => Agency == Agency.SocialWork
+                                  && (Has(Role.Caseworker) || Has(Role.ResponsibleSocialWorker) || Has(Role.ConsultantSocialWorker));
 
     /// <summary>Null when a claim the contract requires is missing or carries a value we do not know.</summary>
     public static Professional? FromClaims(ClaimsPrincipal user)

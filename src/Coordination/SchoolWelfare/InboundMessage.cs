@@ -38,6 +38,8 @@ public sealed class InboundMessage
     public string? Reason { get; set; }
     public Guid? FamilyId { get; set; }
     public DateTimeOffset? ProcessedAt { get; set; }
+    /// <summary>When processing first settled it (placed, or left for social work): what the sender is told, never when it was linked.</summary>
+    public DateTimeOffset? SettledAt { get; set; }
     /// <summary>Who placed an unmatched message on a family (a social worker's id); null when it was placed on arrival.</summary>
     public string? LinkedBy { get; set; }
     /// <summary>The inbox envelope that processes it: how a dead letter is found and replayed.</summary>

@@ -25,6 +25,7 @@ public static class ProcessSchoolMessageHandler
     public static async Task Handle(ProcessSchoolMessage command, IDocumentSession session, IMessageContext bus, TimeProvider clock,
         CancellationToken ct)
     {
+        var now = clock.GetUtcNow();
         var record = await session.LoadAsync<InboundMessage>(command.InboundId, ct);
         if (record is not { Status: InboundStatus.Received, Message: { } message })
         {
@@ -34,7 +35,7 @@ public static class ProcessSchoolMessageHandler
         var families = message.Pupil.PersonId is { } personId ? await session.FamiliesHoldingAsync(personId, ct) : [];
         if (families.Count != 1)
         {
-            Unmatched(session, record, families.Count == 0
+            Unmatched(session, record, now, families.Count == 0
                 ? message.Pupil.PersonId is null
                     ? "The message names no identity code for the pupil; a social worker links it to a family."
                     : "No family of the organisation holds this pupil; a social worker links the message to a family or opens one."
@@ -47,16 +48,17 @@ public static class ProcessSchoolMessageHandler
         var child = picture?.Children.FirstOrDefault(c => c.PersonId == message.Pupil.PersonId);
         if (stream.Aggregate is null || child is null)
         {
-            Unmatched(session, record, "The family that holds this identity code has no child with it; a social worker links the message.");
+            Unmatched(session, record, now, "The family that holds this identity code has no child with it; a social worker links the message.");
             return;
         }
-        await SchoolMessagePlacement.PlaceAsync(session, bus, stream, record, child.Id, linkedBy: null, clock.GetUtcNow(), ct);
+        await SchoolMessagePlacement.PlaceAsync(session, bus, stream, record, child.Id, linkedBy: null, now, ct);
     }
 
     /// <summary>Leaves the message for a social worker, saying why (optimistic concurrency on the record, as for processing).</summary>
-    private static void Unmatched(IDocumentSession session, InboundMessage record, string reason)
+    private static void Unmatched(IDocumentSession session, InboundMessage record, DateTimeOffset now, string reason)
     {
         record.Status = InboundStatus.Unmatched;
+        record.SettledAt ??= now;
         record.Reason = reason;
         session.Update(record);
     }
@@ -75,27 +77,21 @@ public static class SchoolMessagePlacement
             record.ReceivedAt);
         var fact = Fact(message, via, childId, by);
 
-        await HashChain.AppendSealedAsync(session, stream, [fact], ct);
-        if (fact is ConcernRaised raised)
-        {
-            foreach (var check in DeadlineChecks.For(stream.Id, DeadlineRules.ForConcern(raised)))
-            {
-                await bus.ScheduleAsync(check.Message, check.At, new DeliveryOptions { TenantId = organisation });
-            }
-        }
+        var version = await ConcernPlacement.AppendAsync(session, bus, stream, fact, ct);
 
         record.Status = InboundStatus.Processed;
         record.Reason = null;
         record.FamilyId = stream.Id;
         record.ProcessedAt = now;
+        record.SettledAt ??= now;
         record.LinkedBy = linkedBy;
         session.Update(record);
 
         // ATL 39 §: what arrived, from whom, under which basis. In the same transaction as the fact: both or neither.
         AccessLog.Queue(session, organisation, new AccessLogEntry(AccessKind.Disclosure, stream.Id, DataOf(fact),
             Kebab.Name(Agency.SchoolWelfare), record.SenderId, $"{record.SenderName} ({message.School.Name})", Kebab.Name(Agency.Integration),
-            ReceivedPurpose, Kebab.Name(message.LegalBasis), $"message {message.MessageId}"));
-        return (stream.CurrentVersion ?? stream.StartingVersion ?? 0) + 1;
+            ReceivedPurpose, Kebab.Name(message.LegalBasis), $"message {message.MessageId}", [childId]));
+        return version;
     }
 
     /// <summary>The purpose of the disclosure-log entry for a message received from a school system.</summary>
@@ -148,7 +144,8 @@ public sealed class SchoolMessageRetryPolicy(SchoolWelfareOptions options) : IHa
 {
     public void Apply(IReadOnlyList<HandlerChain> chains, GenerationRules rules, IServiceContainer container)
     {
-        foreach (var chain in chains.Where(c => c.MessageType == typeof(ProcessSchoolMessage)))
+        // Intake notifications are received messages too, placed the same way.
+        foreach (var chain in chains.Where(c => c.MessageType == typeof(ProcessSchoolMessage) || c.MessageType == typeof(Intake.ProcessNotification)))
         {
             chain.OnAnyException().RetryWithCooldown([.. options.RetriesInProcess])
                 .Then.ScheduleRetry([.. options.RetriesScheduled])

@@ -56,6 +56,9 @@ public static class SchoolMessageRoutes
     /// <summary>
     /// Where a message stands. The sending system signs the read (<c>X-Sender</c>, <c>X-Timestamp</c>, <c>X-Signature</c> over
     /// "GET\n&lt;path&gt;\n&lt;timestamp&gt;"); an admin or a social worker of the organisation names the sender with <c>?senderId=</c>.
+    /// The sender and admins learn the processing status and nothing about families: no <c>familyId</c>, and a message left
+    /// for social work to place reads <c>processed</c>, since <c>unmatched</c> would say that no family holds the pupil
+    /// (docs/sharing.md §4). Social workers see where it went and why.
     /// </summary>
     [AllowAnonymous]
     [WolverineGet(Route + "/{messageId}", OperationId = "getSchoolMessageStatus")]
@@ -64,7 +67,7 @@ public static class SchoolMessageRoutes
     public static async Task<IResult> Status(string messageId, string? senderId, HttpContext context, IDocumentStore store,
         IWolverineRuntime runtime, TimeProvider clock, CancellationToken ct)
     {
-        var (organisation, sender, refused) = await ReaderAsync(context, store, messageId, senderId, clock, ct);
+        var (organisation, sender, socialWork, refused) = await ReaderAsync(context, store, messageId, senderId, clock, ct);
         if (refused is not null)
         {
             return Problems.Result(refused);
@@ -76,7 +79,7 @@ public static class SchoolMessageRoutes
             return Problems.Result(Problems.NotFound("message"));
         }
         var deadLetter = await DeadLetterAsync(runtime, record, organisation!);
-        return Results.Json(View(record, deadLetter), Json.Options);
+        return Results.Json(View(record, deadLetter, socialWork), Json.Options);
     }
 
     /// <summary>Messages waiting for people: <c>unmatched</c> (social workers and admins) or <c>dead-lettered</c> (admins).</summary>
@@ -90,10 +93,10 @@ public static class SchoolMessageRoutes
         {
             return Problems.Result(Problems.Invalid("status", "List status=unmatched or status=dead-lettered."));
         }
-        if (!(caller.Has(Role.Admin) || (status == "unmatched" && caller.Agency == Agency.SocialWork)))
+        if (status == "unmatched" ? !caller.IsSocialWorker : !caller.Has(Role.Admin))
         {
             return Problems.Result(Problems.Forbidden(status == "unmatched"
-                ? "Unmatched messages are for social workers and admins of the organisation."
+                ? "Unmatched messages name pupils: they are for the organisation's social workers, who place them."
                 : "Dead-lettered messages are for admins of the organisation."));
         }
         var (purpose, invalid) = AccessPurpose.Read(context);
@@ -110,7 +113,7 @@ public static class SchoolMessageRoutes
             {
                 if (await DeadLetterAsync(runtime, record, caller.Organisation) is { } letter)
                 {
-                    dead.Add(View(record, letter));
+                    dead.Add(View(record, letter, socialWork: false));
                 }
             }
             return Results.Json(dead.OrderBy(d => d.ReceivedAt).ToList(), Json.Options);
@@ -118,9 +121,18 @@ public static class SchoolMessageRoutes
 
         var unmatched = await session.Query<InboundMessage>().Where(m => m.Status == InboundStatus.Unmatched)
             .OrderBy(m => m.ReceivedAt).ToListAsync(ct);
-        // The list shows pupils' names and identity codes: a use of client data (ATL 10 §), logged before it is shown.
-        if (await log.TryRecordAsync(caller.Organisation,
-                unmatched.Select(m => AccessLogEntry.Use(caller, null, $"school-message:{m.Id}", purpose!)).ToList(), ct) is { } failed)
+        // The list shows pupils' names and identity codes, disclosed by the school to social work under the basis it named
+        // (docs/sharing.md S3): a use and a disclosure, logged before it is shown.
+        var cut = new SharingCut(caller, []);
+        var entries = new List<AccessLogEntry>();
+        foreach (var m in unmatched)
+        {
+            var data = $"school-message:{m.Id}";
+            cut.Decide(data, new Datum.SchoolReport([], m.Message!.LegalBasis));
+            entries.Add(AccessLogEntry.Use(caller, null, data, purpose!));
+        }
+        entries.AddRange(cut.Disclosures(null, purpose!));
+        if (await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)
         {
             return failed;
         }
@@ -139,7 +151,7 @@ public static class SchoolMessageRoutes
         OutboxedSessionFactory sessions, IMessageBus bus, AccessLog log, TimeProvider clock, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
-        if (caller.Agency != Agency.SocialWork)
+        if (!caller.IsSocialWorker)
         {
             return Problems.Result(Problems.Forbidden("Social workers place school messages on families."));
         }
@@ -234,11 +246,22 @@ public static class SchoolMessageRoutes
             ? await runtime.Storage.DeadLetters.DeadLetterEnvelopeByIdAsync(envelopeId, organisation)
             : null;
 
-    private static MessageStatusView View(InboundMessage m, DeadLetterEnvelope? deadLetter) => new(
-        m.MessageId, m.SenderId, m.Type is { } type ? Kebab.Name(type) : null,
-        deadLetter is not null ? InboundStatus.DeadLettered : m.Status,
-        deadLetter is not null ? DeadLetterReason(deadLetter) : m.Reason,
-        m.FamilyId, m.ReceivedAt, m.ProcessedAt);
+    /// <param name="socialWork">The reader is a social worker: where the message went and why. Anyone else learns no family.</param>
+    private static MessageStatusView View(InboundMessage m, DeadLetterEnvelope? deadLetter, bool socialWork)
+    {
+        var status = deadLetter is not null ? InboundStatus.DeadLettered : m.Status;
+        var reason = deadLetter is not null ? DeadLetterReason(deadLetter) : m.Reason;
+        if (socialWork)
+        {
+            return new MessageStatusView(m.MessageId, m.SenderId, m.Type is { } t ? Kebab.Name(t) : null, status, reason, m.FamilyId, m.ReceivedAt,
+                m.ProcessedAt);
+        }
+        var settled = status is InboundStatus.Processed or InboundStatus.Unmatched;
+        return new MessageStatusView(m.MessageId, m.SenderId, m.Type is { } type ? Kebab.Name(type) : null,
+            settled ? InboundStatus.Processed : status,
+            settled ? "Received by the county's social work." : reason,
+            FamilyId: null, m.ReceivedAt, settled ? m.SettledAt ?? m.ProcessedAt : null);
+    }
 
     /// <summary>Why processing gave up, without stack traces; the failure's own message is the database's or ours, never the body's.</summary>
     private static string DeadLetterReason(DeadLetterEnvelope letter)
@@ -249,7 +272,7 @@ public static class SchoolMessageRoutes
     }
 
     /// <summary>Who reads a status: the signing sender, or a bearer-authenticated admin or social worker naming the sender.</summary>
-    private static async Task<(string? Organisation, string? SenderId, ProblemDetails? Refused)> ReaderAsync(HttpContext context,
+    private static async Task<(string? Organisation, string? SenderId, bool SocialWork, ProblemDetails? Refused)> ReaderAsync(HttpContext context,
         IDocumentStore store, string messageId, string? senderId, TimeProvider clock, CancellationToken ct)
     {
         if (context.Request.Headers.ContainsKey(ReceiveSchoolMessageEndpoint.SenderHeader))
@@ -258,25 +281,25 @@ public static class SchoolMessageRoutes
             if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
                 || (clock.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(seconds, 0, 253402300799))).Duration() > SignedReadWindow)
             {
-                return (null, null, ReceiveSchoolMessageEndpoint.BadSignature());
+                return (null, null, false, ReceiveSchoolMessageEndpoint.BadSignature());
             }
             // The route's own path with the id as sent (ids are URL-safe), so escaping on the way cannot change what was signed.
             var signed = Encoding.UTF8.GetBytes(SignedRead($"{Route}/{messageId}", timestamp));
             var sender = await ReceiveSchoolMessageEndpoint.AuthenticateAsync(context, store, signed, ct);
-            return sender is null ? (null, null, ReceiveSchoolMessageEndpoint.BadSignature()) : (sender.Organisation, sender.Id, null);
+            return sender is null ? (null, null, false, ReceiveSchoolMessageEndpoint.BadSignature()) : (sender.Organisation, sender.Id, false, null);
         }
         if (Professional.FromClaims(context.User) is not { } caller)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            return (null, null, Problems.Unauthorized());
+            return (null, null, false, Problems.Unauthorized());
         }
-        if (!(caller.Has(Role.Admin) || caller.Agency == Agency.SocialWork))
+        if (!(caller.Has(Role.Admin) || caller.IsSocialWorker))
         {
-            return (null, null, Problems.Forbidden("Message statuses are for the sending system, admins and social workers."));
+            return (null, null, false, Problems.Forbidden("Message statuses are for the sending system, admins and social workers."));
         }
         return SenderIds.IsValid(senderId)
-            ? (caller.Organisation, senderId, null)
-            : (null, null, Problems.Invalid("senderId", "Name the sender: ?senderId=..."));
+            ? (caller.Organisation, senderId, caller.IsSocialWorker, null)
+            : (null, null, false, Problems.Invalid("senderId", "Name the sender: ?senderId=..."));
     }
 
     /// <summary>What a sender signs to read a status: method, path and the Unix time in seconds, one per line.</summary>

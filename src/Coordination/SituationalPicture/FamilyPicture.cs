@@ -32,6 +32,15 @@ public sealed class FamilyPicture
     public List<PictureSchoolReport> SchoolReports { get; set; } = [];
     public DateTimeOffset RegisteredAt { get; set; }
     public DateTimeOffset LastRecordedAt { get; set; }
+
+    public IReadOnlyList<PictureConsent> ConsentsInForceOn(DateTimeOffset moment) => [.. Consents.Where(c => c.InForceOn(moment))];
+
+    /// <summary>The consents in force at a moment as the sharing gate judges them: whose data each covers.</summary>
+    public IReadOnlyList<ConsentInForce> SharingConsents(DateTimeOffset moment) =>
+        [.. ConsentsInForceOn(moment).Select(c => new ConsentInForce(c.ConsentId, c.GivenBy, Guardians.Exists(g => g.Id == c.GivenBy),
+            c.Recipients, c.DataCategories))];
+
+    public IReadOnlyList<Guid> AllChildIds() => [.. Children.Select(c => c.Id)];
 }
 
 /// <summary>The systemic team the family is allocated to, and its named responsible social worker (LsL 13 b §).</summary>
@@ -128,6 +137,8 @@ public sealed class PictureContribution
     public Actor Author { get; set; } = null!;
     public ContributionCategory Category { get; set; }
     public LegalBasis LegalBasis { get; set; }
+    /// <summary>Whom it is about: the children whose consent (or a guardian's for them) it is shared under (docs/sharing.md §2).</summary>
+    public List<Guid> ChildIds { get; set; } = [];
     public Guid? Supersedes { get; set; }
     public Guid? SupersededBy { get; set; }
     /// <summary>Professionals outside child psychiatry who confirmed this psychiatric entry (ATL 26 § 2).</summary>
@@ -185,7 +196,6 @@ public sealed class PictureConsent
         GivenAt <= moment && (WithdrawnAt is null || WithdrawnAt > moment)
         && (ValidUntil is null || ValidUntil >= Calendar.FinnishCalendar.HelsinkiDate(moment));
 
-    public Access.ConsentInForce AsConsentInForce() => new(ConsentId, Recipients, DataCategories);
 }
 
 /// <summary>One line of the family's short timeline: what happened, when, who. No case-note text.</summary>

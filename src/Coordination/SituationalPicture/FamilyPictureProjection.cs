@@ -31,6 +31,9 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
         return picture;
     }
 
+    public static void Apply(IEvent<SeparateHouseholdRegistered> e, FamilyPicture p) =>
+        p.Record(e, "Registered as a separate household of people another family also holds");
+
     public static void Apply(IEvent<ChildAddedToFamily> e, FamilyPicture p)
     {
         p.Children.Add(Member(e.Data.Child));
@@ -47,11 +50,9 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
             DecisionDue = d.DecisionDue, RecordedBy = d.By, Via = d.Via,
         });
         p.Deadlines.AddRange(DeadlineRules.ForConcern(d));
-        if (d.Via is null)
-        {
-            p.Involve(d.By, "raised-concern", d.OccurredAt); // a school system is no professional to contact
-        }
-        p.Record(e, $"Concern received ({Kebab.Name(d.Kind)}) from {Kebab.Name(d.Source.Agency)}");
+        // A notifier is no professional involved with the family (ATL 9 §), and who notified is the concern's content
+        // (docs/sharing.md N): the timeline names only the kind of source.
+        p.Record(e, $"Concern received ({Kebab.Name(d.Kind)}) from {Kebab.Name(d.Source.Agency)}", actorName: "notifier");
     }
 
     public static void Apply(IEvent<UrgencyAssessed> e, FamilyPicture p)
@@ -111,7 +112,7 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
         a.Contributions.Add(new PictureContribution
         {
             ContributionId = d.ContributionId, InvitationId = d.InvitationId, Agency = d.Agency, Author = d.By,
-            Category = d.Category,
+            Category = d.Category, ChildIds = [.. d.ChildIds],
             LegalBasis = d.LegalBasis, Supersedes = d.Supersedes, OccurredAt = d.OccurredAt, RecordedAt = e.Recorded(),
         });
         if (d.Supersedes is { } earlier && a.Contributions.Find(c => c.ContributionId == earlier) is { } superseded)
@@ -249,13 +250,14 @@ internal static class FamilyPictureMutations
     }
 
     /// <summary>Version, recording time and the timeline line come from the event and its metadata, never a clock.</summary>
-    public static void Record(this FamilyPicture picture, IEvent e, string what)
+    /// <param name="actorName">Instead of the actor's name, where who acted is not the frame's to tell.</param>
+    public static void Record(this FamilyPicture picture, IEvent e, string what, string? actorName = null)
     {
         var fact = (IFamilyEvent)e.Data;
         picture.Version = e.Version;
         picture.LastRecordedAt = e.Recorded();
         picture.Relationships.Record(fact);
-        picture.Timeline.Add(new TimelineEntry(fact.OccurredAt, e.Recorded(), what, fact.By.Name, fact.By.Agency));
+        picture.Timeline.Add(new TimelineEntry(fact.OccurredAt, e.Recorded(), what, actorName ?? fact.By.Name, fact.By.Agency));
     }
 
     /// <summary>

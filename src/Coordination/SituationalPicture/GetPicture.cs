@@ -16,7 +16,7 @@ public static class GetPictureEndpoint
         HttpContext context, TimeProvider clock, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
-        var (purpose, invalid) = AccessPurpose.Read(context);
+        var (purpose, invalid) = AccessPurpose.Read(context, caller.Agency == Agency.Audit ? AccessPurpose.Audit : AccessPurpose.Default);
         if (invalid is not null)
         {
             return Problems.Result(invalid);

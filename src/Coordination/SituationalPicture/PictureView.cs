@@ -1,4 +1,6 @@
 using Coordination.Access;
+using Coordination.Assessment;
+using Coordination.Concerns;
 using Coordination.Calendar;
 using Coordination.Deadlines;
 using Coordination.Identity;
@@ -12,8 +14,8 @@ public sealed record PictureView(
     IReadOnlyList<PictureMember> Guardians,
     string? Municipality,
     IReadOnlyList<string> Languages,
-    IReadOnlyList<PictureConcern> OpenConcerns,
-    IReadOnlyList<PictureConcern> Concerns,
+    IReadOnlyList<ConcernView> OpenConcerns,
+    IReadOnlyList<ConcernView> Concerns,
     AssessmentView? Assessment,
     IReadOnlyList<AssessmentView> PastAssessments,
     IReadOnlyList<DeadlineView> Deadlines,
@@ -31,6 +33,48 @@ public sealed record PictureView(
 public sealed record WithheldSchoolReport(Guid ReportId, string Type, Guid ChildId, string SchoolName, DateTimeOffset RecordedAt, bool Withheld,
     string Reason);
 
+/// <summary>
+/// A concern as this viewer may see it: its structure always (docs/sharing.md F); its content, the urgency reasoning and the
+/// decision's reason (N) only where the gate allows, else null with <c>withheld</c> and the reason.
+/// </summary>
+public sealed record ConcernView(
+    Guid ConcernId,
+    IReadOnlyList<Guid> ChildIds,
+    ConcernKind Kind,
+    DateTimeOffset ReceivedAt,
+    ConcernSourceView Source,
+    string? Description,
+    SuspectedOffence? SuspectedOffence,
+    bool? PoliceReported,
+    DateOnly DecisionDue,
+    Actor? RecordedBy,
+    UrgencyView? Urgency,
+    DecisionView? Decision,
+    SchoolWelfare.ReceivedMessage? Via,
+    bool Withheld,
+    string? Reason)
+{
+    public static ConcernView Of(PictureConcern c, Disclosure decision)
+    {
+        var shown = decision.IsShown;
+        return new ConcernView(c.ConcernId, c.ChildIds, c.Kind, c.ReceivedAt,
+            new ConcernSourceView(c.Source.Agency, shown ? c.Source.Organisation : null, shown ? c.Source.ReporterRole : null,
+                shown ? c.Source.Anonymous : null),
+            shown ? c.Description : null, shown ? c.SuspectedOffence : null, shown ? c.PoliceReported : null, c.DecisionDue,
+            shown ? c.RecordedBy : null,
+            c.Urgency is { } u ? new UrgencyView(u.Urgent, shown ? u.Reasoning : null, u.AssessedAt, u.By) : null,
+            c.Decision is { } d ? new DecisionView(d.Decision, shown ? d.Reason : null, d.DecidedAt, d.ChildAndGuardianInformedAt, d.AssessmentId, d.By) : null,
+            c.Via, !shown, (decision as Disclosure.Withheld)?.Reason);
+    }
+}
+
+public sealed record ConcernSourceView(SourceAgency Agency, string? Organisation, string? ReporterRole, bool? Anonymous);
+
+public sealed record UrgencyView(bool Urgent, string? Reasoning, DateTimeOffset AssessedAt, Actor By);
+
+public sealed record DecisionView(ConcernDecision Decision, string? Reason, DateTimeOffset DecidedAt, DateTimeOffset? ChildAndGuardianInformedAt,
+    Guid? AssessmentId, Actor By);
+
 public sealed record AssessmentView(
     Guid AssessmentId,
     string Status,
@@ -39,10 +83,22 @@ public sealed record AssessmentView(
     Actor Lead,
     IReadOnlyList<Guid> ConcernIds,
     IReadOnlyList<Guid> ChildIds,
-    IReadOnlyList<PictureInvitation> Invitations,
+    IReadOnlyList<InvitationView> Invitations,
     IReadOnlyList<object> Contributions,
-    IReadOnlyList<PictureHearing> Hearings,
-    ConclusionRecord? Conclusion);
+    IReadOnlyList<HearingView> Hearings,
+    ConclusionView? Conclusion);
+
+/// <summary>An invitation: its question is for social work and the invited agency (SHL 41 §), for others only under consent.</summary>
+public sealed record InvitationView(Guid InvitationId, Agency Agency, string? ProfessionalId, string? Question, DateOnly? RespondBy,
+    DateTimeOffset InvitedAt, IReadOnlyList<Guid> AnsweredBy, bool Withheld, string? Reason);
+
+/// <summary>A child hearing (LsL 20 §): that, when and how the child was heard always; what the child said only where the gate allows.</summary>
+public sealed record HearingView(Guid HearingId, Guid ChildId, DateTimeOffset HeardAt, HearingMethod? Method, string? Views,
+    string? NotHeardReason, Actor By, bool Withheld, string? Reason);
+
+/// <summary>The conclusion (SHL 37 §): its outcome and responsible worker always; its summary and the client's opinion only where the gate allows.</summary>
+public sealed record ConclusionView(AssessmentOutcome Outcome, string? Summary, string? ClientOpinion, bool? NamedWorkerNeeded,
+    string? ResponsibleSocialWorkerId, DateTimeOffset ConcludedAt, Actor By, bool Withheld, string? Reason);
 
 /// <summary>A contribution this viewer may not read: only that it exists, whose it is and when it was recorded.</summary>
 public sealed record WithheldContribution(Guid ContributionId, Agency Agency, DateTimeOffset RecordedAt, bool Withheld, string Reason);
@@ -68,24 +124,20 @@ public sealed record ContributionView(
         c.SupersededBy, c.OccurredAt, c.RecordedAt);
 }
 
-/// <summary>A contribution shown to a viewer of another agency, and the basis it was shown on (for the disclosure log).</summary>
-public sealed record SharedContribution(PictureContribution Contribution, string SharedUnder);
-
 public sealed record DeadlineView(string Kind, Guid SubjectId, DateOnly DueDate, DeadlineState State, DateOnly? MetOn, string? ResponsibleId);
 
 /// <summary>One viewer's picture, and what in it left its owning agency (for the disclosure log).</summary>
-/// <param name="DisclosedRecords">Other records that left their agency: discussion content, school reports.</param>
-public sealed record ViewerPicture(PictureView View, IReadOnlyList<SharedContribution> Disclosed,
-    IReadOnlyList<SystemicTeams.SharedDiscussionContent> DisclosedRecords)
+public sealed record ViewerPicture(PictureView View, IReadOnlyList<SharedDatum> Disclosed)
 {
     /// <summary>The disclosure-log entries for everything in this picture that left its owning agency.</summary>
     public IEnumerable<Audit.AccessLogEntry> Disclosures(Professional viewer, Guid familyId, string purpose) =>
-        Disclosed.Select(d => Audit.AccessLogEntry.Disclosed(viewer, familyId, $"contribution:{d.Contribution.ContributionId}",
-                d.Contribution.Agency, d.SharedUnder, purpose))
-            .Concat(DisclosedRecords.Select(d => Audit.AccessLogEntry.Disclosed(viewer, familyId, d.Data, d.Owner, d.Basis, purpose)));
+        Disclosed.Select(d => Audit.AccessLogEntry.Disclosed(viewer, familyId, d.Data, d.Owner, d.Basis, purpose, subjects: d.Subjects));
 }
 
-/// <summary>Cuts one viewer's picture from the whole (docs/sharing.md). Pure: picture, viewer and moment in; the view out.</summary>
+/// <summary>
+/// Cuts one viewer's picture from the whole through the sharing gate (docs/sharing.md). Pure: picture, viewer and moment
+/// in; the view and its disclosures out.
+/// </summary>
 public static class PictureViews
 {
     public const int TimelineLength = 30;
@@ -93,9 +145,9 @@ public static class PictureViews
     /// <summary>The contributions whose content this viewer may read now: the only ones whose text is loaded.</summary>
     public static IReadOnlyList<Guid> Readable(Professional viewer, FamilyPicture p, DateTimeOffset now)
     {
-        var consents = ConsentsInForce(p, now).Select(c => c.AsConsentInForce()).ToList();
+        var consents = p.SharingConsents(now);
         return p.Assessments.SelectMany(a => a.Contributions)
-            .Where(c => Decide(viewer, c, consents) is Disclosure.OwnRecord or Disclosure.Shown)
+            .Where(c => Sharing.Decide(viewer, Data.Of(c), consents) is Disclosure.OwnRecord or Disclosure.Shown)
             .Select(c => c.ContributionId).ToList();
     }
 
@@ -103,78 +155,71 @@ public static class PictureViews
         IReadOnlyDictionary<Guid, ContributionContent> contents, SystemicTeams.SystemicRecord? systemic)
     {
         var today = FinnishCalendar.HelsinkiDate(now);
-        var consentsInForce = ConsentsInForce(p, now);
-        var consents = consentsInForce.Select(c => c.AsConsentInForce()).ToList();
-        var disclosed = new List<SharedContribution>();
-        var assessments = p.Assessments.Select(a => View(viewer, a, consents, contents, disclosed)).ToList();
-        var team = SystemicTeams.SystemicViews.For(viewer, systemic, consents);
-        // The picture shows the hypotheses the team holds now; GET /hypotheses has every version.
-        var current = team.Hypotheses.Where(h => h.Current?.Status != SystemicTeams.HypothesisStatus.Discarded)
-            .Select(h => h with { Revisions = h.Revisions.TakeLast(1).ToList() }).ToList();
+        var cut = new SharingCut(viewer, p.SharingConsents(now));
+        cut.Frame();
+        var children = p.AllChildIds();
+        var concerns = p.Concerns.Select(c => ConcernView.Of(c, cut.Decide($"concern:{c.ConcernId}", Datum.SocialWorkRecord(c.ChildIds)))).ToList();
+        var assessments = p.Assessments.Select(a => View(cut, a, contents)).ToList();
+        var team = SystemicTeams.SystemicViews.For(cut, systemic, children, currentOnly: true);
+        var reports = p.SchoolReports.OrderByDescending(r => r.OccurredAt).Select(r => SchoolReport(cut, r)).ToList();
         var view = new PictureView(
             p.Id, p.Version, p.Children, p.Guardians, p.Municipality, p.Languages,
-            OpenConcerns: p.Concerns.Where(c => c.Decision is null).ToList(),
-            Concerns: p.Concerns,
+            OpenConcerns: concerns.Where(c => c.Decision is null).ToList(),
+            Concerns: concerns,
             Assessment: assessments.LastOrDefault(a => a.Status == "running"),
             PastAssessments: assessments.Where(a => a.Status == "concluded").ToList(),
             Deadlines: p.Deadlines.Select(d => new DeadlineView(Kebab.Name(d.Kind), d.SubjectId, d.DueDate,
                 DeadlineRules.StateOn(d, today), d.MetOn, d.ResponsibleId)).ToList(),
-            ConsentsInForce: consentsInForce,
+            ConsentsInForce: p.ConsentsInForceOn(now),
             p.Professionals,
             Timeline: p.Timeline.OrderByDescending(t => t.OccurredAt).Take(TimelineLength).ToList(),
-            p.RegisteredAt, p.LastRecordedAt, p.Team, current, team.OpenActions, SchoolReports: []);
-        var disclosedRecords = new List<SystemicTeams.SharedDiscussionContent>();
-        var reports = new List<object>();
-        foreach (var report in p.SchoolReports.OrderByDescending(r => r.OccurredAt))
-        {
-            switch (Sharing.DecideSchoolReport(viewer.Agency, report.Message.LegalBasis, consents))
-            {
-                case Disclosure.Withheld withheld:
-                    reports.Add(new WithheldSchoolReport(report.ReportId, Kebab.Name(report.Type), report.ChildId, report.Message.School.Name,
-                        report.RecordedAt, true, withheld.Reason));
-                    break;
-                case Disclosure.Shown shown:
-                    disclosedRecords.Add(new SystemicTeams.SharedDiscussionContent($"school-report:{report.ReportId}", Agency.SchoolWelfare, shown.Basis));
-                    reports.Add(report);
-                    break;
-                default:
-                    reports.Add(report);
-                    break;
-            }
-        }
-        view = view with { SchoolReports = reports };
-        var shownRevisions = current.SelectMany(h => h.Revisions.OfType<SystemicTeams.HypothesisRevisionView>()
-            .Select(r => $"hypothesis:{h.HypothesisId}:{r.Revision}")).ToHashSet();
-        disclosedRecords.AddRange(team.Disclosed.Where(d => !d.Data.StartsWith("hypothesis:", StringComparison.Ordinal)
-                                                            || shownRevisions.Contains(d.Data)));
-        return new ViewerPicture(view, disclosed, disclosedRecords);
+            p.RegisteredAt, p.LastRecordedAt, p.Team, team.Hypotheses, team.OpenActions, reports);
+        return new ViewerPicture(view, cut.Shared);
     }
 
-    private static List<PictureConsent> ConsentsInForce(FamilyPicture p, DateTimeOffset now) => p.Consents.Where(c => c.InForceOn(now)).ToList();
+    private static object SchoolReport(SharingCut cut, PictureSchoolReport report) =>
+        cut.Decide($"school-report:{report.ReportId}", Data.Of(report)) is Disclosure.Withheld withheld
+            ? new WithheldSchoolReport(report.ReportId, Kebab.Name(report.Type), report.ChildId, report.Message.School.Name, report.RecordedAt, true,
+                withheld.Reason)
+            : report;
 
-    private static Disclosure Decide(Professional viewer, PictureContribution c, IReadOnlyList<ConsentInForce> consents) =>
-        Sharing.Decide(viewer.Agency, c.Agency, c.Category, c.LegalBasis, consents, c.ConfirmedBy.Contains(viewer.Id));
+    private static AssessmentView View(SharingCut cut, PictureAssessment a, IReadOnlyDictionary<Guid, ContributionContent> contents) => new(
+        a.AssessmentId, a.Conclusion is null ? "running" : "concluded", a.StartedAt, a.CompletionDue, a.Lead, a.ConcernIds, a.ChildIds,
+        a.Invitations.Select(i =>
+        {
+            var decision = cut.Decide($"invitation:{i.InvitationId}", Datum.Invitation(i.Agency, a.ChildIds));
+            return new InvitationView(i.InvitationId, i.Agency, i.ProfessionalId, decision.IsShown ? i.Question : null, i.RespondBy, i.InvitedAt,
+                i.AnsweredBy, !decision.IsShown, (decision as Disclosure.Withheld)?.Reason);
+        }).ToList(),
+        a.Contributions.Select(c => Contribution(cut, c, contents)).ToList(),
+        a.Hearings.Select(h =>
+        {
+            var decision = cut.Decide($"hearing:{h.HearingId}", Datum.Hearing(h.By.Agency, h.ChildId));
+            return new HearingView(h.HearingId, h.ChildId, h.HeardAt, h.Method, decision.IsShown ? h.Views : null,
+                decision.IsShown ? h.NotHeardReason : null, h.By, !decision.IsShown, (decision as Disclosure.Withheld)?.Reason);
+        }).ToList(),
+        a.Conclusion is { } c ? Conclusion(cut, a, c) : null);
 
-    private static AssessmentView View(Professional viewer, PictureAssessment a, IReadOnlyList<ConsentInForce> consents,
-        IReadOnlyDictionary<Guid, ContributionContent> contents, List<SharedContribution> disclosed) => new(
-        a.AssessmentId, a.Conclusion is null ? "running" : "concluded", a.StartedAt, a.CompletionDue, a.Lead, a.ConcernIds,
-        a.ChildIds, a.Invitations, a.Contributions.Select(c => Contribution(viewer, c, consents, contents, disclosed)).ToList(),
-        a.Hearings, a.Conclusion);
-
-    private static object Contribution(Professional viewer, PictureContribution c, IReadOnlyList<ConsentInForce> consents,
-        IReadOnlyDictionary<Guid, ContributionContent> contents, List<SharedContribution> disclosed)
+    private static ConclusionView Conclusion(SharingCut cut, PictureAssessment a, ConclusionRecord c)
     {
-        var decision = Decide(viewer, c, consents);
-        if (decision is Disclosure.Withheld withheld)
-        {
-            return new WithheldContribution(c.ContributionId, c.Agency, c.RecordedAt, true, withheld.Reason);
-        }
-        if (decision is Disclosure.Shown shown)
-        {
-            disclosed.Add(new SharedContribution(c, shown.Basis));
-        }
-        return ContributionView.Of(c, contents[c.ContributionId]);
+        var decision = cut.Decide($"conclusion:{a.AssessmentId}", Datum.SocialWorkRecord(a.ChildIds));
+        var shown = decision.IsShown;
+        return new ConclusionView(c.Outcome, shown ? c.Summary : null, shown ? c.ClientOpinion : null, shown ? c.NamedWorkerNeeded : null,
+            c.ResponsibleSocialWorkerId, c.ConcludedAt, c.By, !shown, (decision as Disclosure.Withheld)?.Reason);
     }
+
+    private static object Contribution(SharingCut cut, PictureContribution c, IReadOnlyDictionary<Guid, ContributionContent> contents) =>
+        cut.Decide($"contribution:{c.ContributionId}", Data.Of(c)) is Disclosure.Withheld withheld
+            ? new WithheldContribution(c.ContributionId, c.Agency, c.RecordedAt, true, withheld.Reason)
+            : ContributionView.Of(c, contents[c.ContributionId]);
 
     public static DateOnly Today(TimeProvider clock) => FinnishCalendar.HelsinkiDate(clock.GetUtcNow());
+}
+
+/// <summary>The datum each part of the picture is, for the gate: one place, so the picture and the history judge a fact alike.</summary>
+public static class Data
+{
+    public static Datum.Contribution Of(PictureContribution c) => new(c.Agency, c.ChildIds, c.Category, c.LegalBasis, c.ConfirmedBy);
+
+    public static Datum.SchoolReport Of(PictureSchoolReport r) => new([r.ChildId], r.Message.LegalBasis);
 }

@@ -14,7 +14,7 @@ public sealed record AllocateFamily(Guid? FamilyId, string? ResponsibleSocialWor
 public sealed record FamilyAllocatedResponse(Guid FamilyId, Guid TeamId, string ResponsibleSocialWorkerId, int ChildrenHeld, long Version);
 
 /// <summary>What the allocation decides on besides the family: the team and the named worker's caseload elsewhere.</summary>
-public sealed record AllocationContext(Team? Team, int ChildrenHeldElsewhere);
+public sealed record AllocationContext(Team? Team, ResponsibleWorkers.Candidate Worker);
 
 public static class AllocateFamilyEndpoint
 {
@@ -46,10 +46,10 @@ public static class AllocateFamilyEndpoint
         {
             return Decision.Refuse(Problems.Conflict("already-allocated", "The family is allocated to this team and worker already."));
         }
-        var held = context.ChildrenHeldElsewhere + family.ChildIds.Count;
-        if (ResponsibleWorkers.OverLimit(held) is { } overLimit)
+        var held = context.Worker.ChildrenHeldElsewhere + family.ChildIds.Count;
+        if ((ResponsibleWorkers.NotASocialWorker(context.Worker, "responsibleSocialWorkerId") ?? ResponsibleWorkers.OverLimit(held)) is { } refused)
         {
-            return overLimit;
+            return refused;
         }
         var allocated = new FamilyAllocatedToTeam(teamId, team.Name, worker.ProfessionalId, worker.Name, family.Relationships.TeamId,
             caller.AsActor(), now);
@@ -63,8 +63,8 @@ public static class AllocateFamilyEndpoint
     private static async Task<AllocationContext> LoadAsync(IQuerySession session, Family family, Guid teamId, string workerId,
         Professional caller, CancellationToken ct)
     {
-        var held = await ResponsibleWorkers.ChildrenHeldElsewhereAsync(session, caller.Organisation, workerId, family.Id, ct);
-        return new AllocationContext(await session.LoadAsync<Team>(teamId, ct), held);
+        var worker = await ResponsibleWorkers.CandidateAsync(session, caller.Organisation, workerId, family.Id, ct);
+        return new AllocationContext(await session.LoadAsync<Team>(teamId, ct), worker);
     }
 }
 

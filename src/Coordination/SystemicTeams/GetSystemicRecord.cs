@@ -20,11 +20,10 @@ public static class GetSystemicRecordEndpoint
     [Tags("Systemic teams")]
     public static Task<IResult> Hypotheses(Guid familyId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
         CancellationToken ct) =>
-        ReadAsync(familyId, "hypotheses", store, log, context, clock, (caller, record, consents) =>
+        ReadAsync(familyId, "hypotheses", store, log, context, clock, (cut, record, children) =>
         {
-            var view = SystemicViews.For(caller, record, consents);
-            return (h => new HypothesesResponse(familyId, h, view.Hypotheses),
-                view.Disclosed.Where(d => d.Data.StartsWith("hypothesis:", StringComparison.Ordinal)).ToList());
+            var view = SystemicViews.For(cut, record, children);
+            return version => new HypothesesResponse(familyId, version, view.Hypotheses);
         }, ct);
 
     /// <summary>The team's discussions of the family, newest first: participants always, reflections as the caller may see them.</summary>
@@ -32,16 +31,15 @@ public static class GetSystemicRecordEndpoint
     [Tags("Systemic teams")]
     public static Task<IResult> Discussions(Guid familyId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
         CancellationToken ct) =>
-        ReadAsync(familyId, "systemic-discussions", store, log, context, clock, (caller, record, consents) =>
+        ReadAsync(familyId, "systemic-discussions", store, log, context, clock, (cut, record, children) =>
         {
-            var (discussions, disclosed) = SystemicViews.Discussions(caller, record, consents);
-            return (version => new DiscussionsResponse(familyId, version, discussions), disclosed);
+            var discussions = SystemicViews.Discussions(cut, record, children);
+            return version => new DiscussionsResponse(familyId, version, discussions);
         }, ct);
 
     private static async Task<IResult> ReadAsync(Guid familyId, string data, IDocumentStore store, AccessLog log, HttpContext context,
         TimeProvider clock,
-        Func<Professional, SystemicRecord?, IReadOnlyList<ConsentInForce>, (Func<long, object> Body, IReadOnlyList<SharedDiscussionContent> Disclosed)> cut,
-        CancellationToken ct)
+        Func<SharingCut, SystemicRecord?, IReadOnlyCollection<Guid>, Func<long, object>> view, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
         var (purpose, invalid) = AccessPurpose.Read(context);
@@ -60,10 +58,10 @@ public static class GetSystemicRecordEndpoint
             return Problems.Result(Problems.NotFound());
         }
 
-        var consents = picture.Consents.Where(c => c.InForceOn(clock.GetUtcNow())).Select(c => c.AsConsentInForce()).ToList();
-        var (body, disclosed) = cut(caller, await recordLoad, consents);
+        var cut = new SharingCut(caller, picture.SharingConsents(clock.GetUtcNow()));
+        var body = view(cut, await recordLoad, picture.AllChildIds());
         var entries = new List<AccessLogEntry> { AccessLogEntry.Use(caller, familyId, data, purpose!) };
-        entries.AddRange(disclosed.Select(d => AccessLogEntry.Disclosed(caller, familyId, d.Data, d.Owner, d.Basis, purpose!)));
+        entries.AddRange(cut.Disclosures(familyId, purpose!));
         if (await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)
         {
             return failed;

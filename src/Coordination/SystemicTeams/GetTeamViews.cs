@@ -55,6 +55,11 @@ public static class GetTeamViewsEndpoint
         Func<IQuerySession, TeamView, Task<object>> build, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
+        var (purpose, invalid) = AccessPurpose.Read(context);
+        if (invalid is not null)
+        {
+            return Problems.Result(invalid);
+        }
         await using var session = store.QuerySession(caller.Organisation);
         var (view, refused) = await LoadAsync(session, caller, teamId, ct);
         if (refused is not null)
@@ -66,7 +71,7 @@ public static class GetTeamViewsEndpoint
         {
             return Problems.Result(problem);
         }
-        return await LoggedAsync(log, context, caller, view!, data, body, ct);
+        return await LoggedAsync(log, caller, view!, data, purpose!, body, ct);
     }
 
     private sealed record TeamView(Team Team, IReadOnlyList<TeamCase> Cases, IReadOnlyDictionary<Guid, List<Deadline>> Deadlines);
@@ -89,11 +94,21 @@ public static class GetTeamViewsEndpoint
         return (new TeamView(team, cases, deadlines), null);
     }
 
-    private static async Task<IResult> LoggedAsync(AccessLog log, HttpContext context, Professional caller, TeamView view, string data,
+    /// <summary>
+    /// Every family listed is a use of its record, and, for a member of another agency than social work, a disclosure of
+    /// the family record (the frame, docs/sharing.md F2): the views carry nothing else.
+    /// </summary>
+    private static async Task<IResult> LoggedAsync(AccessLog log, Professional caller, TeamView view, string data, string purpose,
         object body, CancellationToken ct)
     {
-        var purpose = AccessPurpose.Read(context).Purpose ?? AccessPurpose.Default;
-        var entries = view.Cases.Select(c => AccessLogEntry.Use(caller, c.Id, data, purpose)).ToList();
+        var entries = new List<AccessLogEntry>();
+        foreach (var c in view.Cases)
+        {
+            var cut = new Access.SharingCut(caller, []);
+            cut.Frame();
+            entries.Add(AccessLogEntry.Use(caller, c.Id, data, purpose));
+            entries.AddRange(cut.Disclosures(c.Id, purpose));
+        }
         if (entries.Count == 0)
         {
             entries.Add(AccessLogEntry.Use(caller, null, data, purpose));

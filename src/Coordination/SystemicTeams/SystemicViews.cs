@@ -26,34 +26,24 @@ public sealed record DiscussionView(Guid DiscussionId, Guid TeamId, Guid? Meetin
 public sealed record WithheldDiscussion(Guid DiscussionId, Guid TeamId, IReadOnlyList<string> ParticipantIds, DateTimeOffset OccurredAt,
     bool Withheld, string Reason);
 
-/// <summary>Something of the systemic record shown to another agency, and on what basis (for the disclosure log).</summary>
-public sealed record SharedDiscussionContent(string Data, Agency Owner, string Basis);
+public sealed record SystemicView(IReadOnlyList<HypothesisView> Hypotheses, IReadOnlyList<object> OpenActions);
 
-public sealed record SystemicView(IReadOnlyList<HypothesisView> Hypotheses, IReadOnlyList<object> OpenActions,
-    IReadOnlyList<SharedDiscussionContent> Disclosed);
-
-/// <summary>Cuts the systemic record for one viewer by <see cref="Sharing.DecideDiscussion"/>. Pure.</summary>
+/// <summary>Cuts the systemic record for one viewer through the sharing gate (docs/sharing.md, table D). Pure.</summary>
 public static class SystemicViews
 {
     /// <summary>Every discussion of the family, newest first, with its reflections where the viewer may read them.</summary>
-    public static (IReadOnlyList<object> Discussions, IReadOnlyList<SharedDiscussionContent> Disclosed) Discussions(Professional viewer,
-        SystemicRecord? record, IReadOnlyList<ConsentInForce> consents)
+    /// <param name="children">The family's children: a discussion is about all of them.</param>
+    public static IReadOnlyList<object> Discussions(SharingCut cut, SystemicRecord? record, IReadOnlyCollection<Guid> children)
     {
         if (record is null)
         {
-            return ([], []);
+            return [];
         }
-        var disclosed = new List<SharedDiscussionContent>();
-        var views = record.Discussions.OrderByDescending(d => d.OccurredAt).Select(d =>
+        return record.Discussions.OrderByDescending(d => d.OccurredAt).Select(d =>
         {
-            var decision = Sharing.DecideDiscussion(viewer.Agency, viewer.Id, d.By.Agency, d.ParticipantIds, consents);
-            if (decision is Disclosure.Withheld withheld)
+            if (cut.Decide($"discussion:{d.DiscussionId}", Of(d, children)) is Disclosure.Withheld withheld)
             {
                 return (object)new WithheldDiscussion(d.DiscussionId, d.TeamId, d.ParticipantIds, d.OccurredAt, true, withheld.Reason);
-            }
-            if (decision is Disclosure.Shown shown)
-            {
-                disclosed.Add(new SharedDiscussionContent($"discussion:{d.DiscussionId}", d.By.Agency, shown.Basis));
             }
             var hypotheses = record.Hypotheses.SelectMany(h => h.Revisions.Where(r => r.DiscussionId == d.DiscussionId)
                 .Select(r => new RecordedHypothesis(h.HypothesisId, r.Revision))).ToList();
@@ -61,58 +51,51 @@ public static class SystemicViews
             return new DiscussionView(d.DiscussionId, d.TeamId, d.MeetingId, d.ParticipantIds, d.Reflections, hypotheses, actions, d.By,
                 d.OccurredAt, d.RecordedAt);
         }).ToList();
-        return (views, disclosed);
     }
 
-    public static SystemicView For(Professional viewer, SystemicRecord? record, IReadOnlyList<ConsentInForce> consents)
+    /// <summary>
+    /// Every hypothesis with its versions (or, for the picture, <paramref name="currentOnly"/>: the latest version of those not
+    /// discarded) and the open actions, each as the viewer may see it.
+    /// </summary>
+    public static SystemicView For(SharingCut cut, SystemicRecord? record, IReadOnlyCollection<Guid> children, bool currentOnly = false)
     {
         if (record is null)
         {
-            return new SystemicView([], [], []);
+            return new SystemicView([], []);
         }
-        var disclosed = new List<SharedDiscussionContent>();
-        Disclosure Decide(Guid discussionId)
-        {
-            var discussion = record.Discussion(discussionId);
-            return Sharing.DecideDiscussion(viewer.Agency, viewer.Id, discussion.By.Agency, discussion.ParticipantIds, consents);
-        }
+        Disclosure Decide(string data, Guid discussionId) => cut.Decide(data, Of(record.Discussion(discussionId), children));
 
-        var hypotheses = record.Hypotheses.Select(h =>
+        var hypotheses = new List<HypothesisView>();
+        foreach (var h in record.Hypotheses)
         {
             HypothesisRevisionView? current = null;
-            var revisions = h.Revisions.Select(r =>
+            var revisions = new List<object>();
+            foreach (var r in currentOnly ? h.Revisions.TakeLast(1) : h.Revisions)
             {
-                var decision = Decide(r.DiscussionId);
-                if (decision is Disclosure.Withheld withheld)
+                if (Decide($"hypothesis:{h.HypothesisId}:{r.Revision}", r.DiscussionId) is Disclosure.Withheld withheld)
                 {
                     current = null;
-                    return (object)new WithheldRevision(r.Revision, r.DiscussionId, r.RecordedAt, true, withheld.Reason);
-                }
-                if (decision is Disclosure.Shown shown)
-                {
-                    disclosed.Add(new SharedDiscussionContent($"hypothesis:{h.HypothesisId}:{r.Revision}", r.By.Agency, shown.Basis));
+                    revisions.Add(new WithheldRevision(r.Revision, r.DiscussionId, r.RecordedAt, true, withheld.Reason));
+                    continue;
                 }
                 current = new HypothesisRevisionView(r.Revision, r.DiscussionId, r.Status, r.Text,
                     r.EvidenceVersions.Select(v => new EvidenceView(v)).ToList(), r.By, r.OccurredAt, r.RecordedAt);
-                return current;
-            }).ToList();
-            return new HypothesisView(h.HypothesisId, current, revisions);
-        }).ToList();
+                revisions.Add(current);
+            }
+            if (!(currentOnly && current?.Status == HypothesisStatus.Discarded))
+            {
+                hypotheses.Add(new HypothesisView(h.HypothesisId, current, revisions));
+            }
+        }
 
         var actions = record.Actions.Where(a => a.CompletedAt is null).Select(a =>
-        {
-            var decision = Decide(a.DiscussionId);
-            if (decision is Disclosure.Withheld withheld)
-            {
-                return (object)new WithheldAction(a.ActionId, a.AgreedAt, true, withheld.Reason);
-            }
-            if (decision is Disclosure.Shown shown)
-            {
-                disclosed.Add(new SharedDiscussionContent($"action:{a.ActionId}", a.AgreedBy.Agency, shown.Basis));
-            }
-            return new ActionView(a.ActionId, a.DiscussionId, a.Description, a.OwnerId, a.DueBy, a.AgreedBy, a.AgreedAt, a.CompletedAt,
-                a.CompletionNote);
-        }).ToList();
-        return new SystemicView(hypotheses, actions, disclosed);
+            Decide($"action:{a.ActionId}", a.DiscussionId) is Disclosure.Withheld withheld
+                ? (object)new WithheldAction(a.ActionId, a.AgreedAt, true, withheld.Reason)
+                : new ActionView(a.ActionId, a.DiscussionId, a.Description, a.OwnerId, a.DueBy, a.AgreedBy, a.AgreedAt, a.CompletedAt,
+                    a.CompletionNote)).ToList();
+        return new SystemicView(hypotheses, actions);
     }
+
+    /// <summary>D: a discussion and what was agreed in it belong to the agency that recorded it, and are about every child.</summary>
+    public static Datum.Discussion Of(DiscussionEntry d, IReadOnlyCollection<Guid> children) => new(d.By.Agency, children, d.ParticipantIds);
 }

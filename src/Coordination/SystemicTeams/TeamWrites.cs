@@ -17,7 +17,8 @@ public sealed class TeamWrites(StreamWrites writes)
 
     public DateTimeOffset Now => writes.Now;
 
-    public Task<IResult> StartAsync(Guid teamId, Func<Decision> decide) => writes.StartAsync<Team>(teamId, decide, What);
+    public Task<IResult> StartAsync(Guid teamId, Func<Decision> decide) =>
+        writes.StartAsync<Team>(teamId, (_, _) => Task.FromResult(decide()), What);
 
     public Task<IResult> AppendAsync(Guid teamId, Func<Team, Decision> decide) =>
         writes.AppendAsync<Team>(teamId, What, MayWriteAsync, (_, team, _) => Task.FromResult(decide(team)));

@@ -17,8 +17,13 @@ public sealed class FamilyWrites(StreamWrites writes)
 
     public DateTimeOffset Now => writes.Now;
 
-    /// <summary>Starts a new family stream with the facts <paramref name="decide"/> returns.</summary>
-    public Task<IResult> StartAsync(Guid familyId, Func<Decision> decide) => writes.StartAsync<Family>(familyId, decide, What);
+    /// <summary>
+    /// Starts a new family stream with the facts <paramref name="decide"/> returns, after <paramref name="load"/> has read
+    /// what the decision needs in the starting transaction.
+    /// </summary>
+    public Task<IResult> StartAsync<TContext>(Guid familyId, Func<IQuerySession, CancellationToken, Task<TContext>> load,
+        Func<TContext, Decision> decide) =>
+        writes.StartAsync<Family>(familyId, async (session, ct) => decide(await load(session, ct)), What);
 
     /// <summary>Appends to an existing family stream the caller has a relationship with.</summary>
     public Task<IResult> AppendAsync(Guid familyId, Func<Family, Decision> decide) =>
@@ -32,14 +37,6 @@ public sealed class FamilyWrites(StreamWrites writes)
         Func<Family, TContext, Decision> decide) =>
         writes.AppendAsync<Family>(familyId, What, MayWriteAsync,
             async (session, family, ct) => decide(family, await load(session, family, ct)));
-
-    /// <summary>
-    /// Appends to an existing family stream of the caller's organisation without asking for a relationship first:
-    /// only for raising a concern, which is what creates one (see <see cref="FamilyAccess.MayRaiseConcern"/>).
-    /// </summary>
-    public Task<IResult> AppendAsNotifierAsync(Guid familyId, Func<Family, Decision> decide) =>
-        writes.AppendAsync<Family>(familyId, What, (_, _, _) => Task.FromResult(FamilyAccess.MayRaiseConcern(writes.Caller)),
-            (_, family, _) => Task.FromResult(decide(family)));
 
     private Task<bool> MayWriteAsync(IQuerySession session, Family family, CancellationToken ct) =>
         FamilyAccess.HasRelationshipAsync(session, writes.Caller, family.Relationships, ct);

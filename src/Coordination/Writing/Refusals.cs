@@ -9,10 +9,18 @@ public static class Refusals
     /// <summary>Clocks differ a little; beyond this a time in the future is an error, not skew.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
+    /// <summary>The statutory decisions: a social worker's (docs/sharing.md §6), not a coordinator's or an admin's.</summary>
     public static Decision? SocialWorkOnly(Professional caller, string what) =>
-        caller.Agency == Agency.SocialWork
+        caller.IsSocialWorker
             ? null
-            : Decision.Refuse(Problems.Forbidden($"Only social work {what}."));
+            : Decision.Refuse(Problems.Forbidden($"Only a social worker {what} (social work, role caseworker, responsible-social-worker or consultant-social-worker)."));
+
+    /// <summary>Recording and contributing: a case worker's, not a coordinator's or an admin's.</summary>
+    public static Decision? CaseworkerOnly(Professional caller, string what) =>
+        caller.IsCaseworker
+            ? null
+            : Decision.Refuse(Problems.Forbidden(
+                $"Only a case-working professional {what} (role caseworker, responsible-social-worker, consultant-social-worker or clinician)."));
 
     /// <summary>No fact of a case record happened before this: an earlier time is a typing slip (or 0001-01-01), not history.</summary>
     public static readonly DateTimeOffset EarliestCaseTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);

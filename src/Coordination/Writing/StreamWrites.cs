@@ -21,7 +21,6 @@ namespace Coordination.Writing;
 /// stream's hash chain. The decide function it calls is pure: state in, facts or a refusal out.
 /// </summary>
 public sealed class StreamWrites(
-    IDocumentStore store,
     OutboxedSessionFactory sessions,
     IMessageBus bus,
     AccessLog accessLog,
@@ -38,9 +37,12 @@ public sealed class StreamWrites(
 
     public DateTimeOffset Now => clock.GetUtcNow();
 
-    /// <summary>Starts a new stream with the facts <paramref name="decide"/> returns.</summary>
-    public Task<IResult> StartAsync<T>(Guid streamId, Func<Decision> decide, string what) where T : class =>
-        RunAsync<T>(streamId, what, start: true, (_, _, _) => Task.FromResult(decide()), mayWrite: null);
+    /// <summary>
+    /// Starts a new stream with the facts <paramref name="decide"/> returns. It may read what the decision needs through the
+    /// session, inside the transaction that will start the stream (so transaction locks it takes hold until then).
+    /// </summary>
+    public Task<IResult> StartAsync<T>(Guid streamId, Func<IQuerySession, CancellationToken, Task<Decision>> decide, string what) where T : class =>
+        RunAsync<T>(streamId, what, start: true, (session, _, ct) => decide(session, ct), mayWrite: null);
 
     /// <summary>
     /// Appends to an existing stream. <paramref name="mayWrite"/> says whether the caller may touch it at all (else 404);
@@ -70,14 +72,24 @@ public sealed class StreamWrites(
 
         if (preconditions!.Idempotency is { } key && await session.LoadAsync<IdempotencyRecord>(key.Id) is { } earlier)
         {
-            return Replay(earlier, key);
+            return await ReplayAsync(session, earlier, key, streamId, what, decide, mayWrite);
         }
 
+        if (start)
+        {
+            await session.BeginTransactionAsync(Context.RequestAborted);
+        }
         var (version, outcome) = start
             ? Start<T>(session, streamId, await decide(session, null, Context.RequestAborted))
             : await AppendAsync(session, streamId, what, preconditions.ExpectedVersion, decide, mayWrite!);
         if (outcome is ProblemDetails problem)
         {
+            // A copy of this keyed request may have committed while this one waited for a lock, and changed what it decided
+            // on (a family now holding the same child, a concern now decided): that copy's answer is this request's answer.
+            if (preconditions.Idempotency is { } waited && await session.LoadAsync<IdempotencyRecord>(waited.Id) is { } first)
+            {
+                return await ReplayAsync(session, first, waited, streamId, what, decide, mayWrite);
+            }
             return Problems.Result(problem);
         }
 
@@ -85,10 +97,12 @@ public sealed class StreamWrites(
         var body = JsonSerializer.Serialize(accepted.Respond(version), Json.Options);
         if (preconditions.Idempotency is { } newKey)
         {
+            // An answer that carries client data (it is access-logged) is not kept: a replay renders it again through the gate.
+            var rerender = accepted.AccessLog.Count > 0;
             session.Insert(new IdempotencyRecord
             {
                 Id = newKey.Id, RequestHash = newKey.RequestHash, FamilyId = streamId, Status = accepted.Status,
-                Version = version, Body = body, RecordedAt = Now,
+                Version = version, Body = rerender ? "" : body, Rerender = rerender, RecordedAt = Now,
             });
         }
 
@@ -104,9 +118,11 @@ public sealed class StreamWrites(
         catch (DocumentAlreadyExistsException) when (preconditions.Idempotency is { } racing)
         {
             // The same key won a race with us and committed first; our transaction was rolled back whole.
-            await using var reader = store.QuerySession(caller.Organisation);
-            var winner = await reader.LoadAsync<IdempotencyRecord>(racing.Id);
-            return winner is null ? Problems.Result(Problems.Unavailable("Retry the request.")) : Replay(winner, racing);
+            await using var replaying = sessions.OpenSession(context, caller.Organisation);
+            var winner = await replaying.LoadAsync<IdempotencyRecord>(racing.Id);
+            return winner is null
+                ? Problems.Result(Problems.Unavailable("Retry the request."))
+                : await ReplayAsync(replaying, winner, racing, streamId, what, decide, mayWrite);
         }
         catch (ExistingStreamIdCollisionException)
         {
@@ -181,11 +197,48 @@ public sealed class StreamWrites(
         }
     }
 
-    private IResult Replay(IdempotencyRecord earlier, IdempotencyKey key) =>
-        earlier.RequestHash == key.RequestHash
-            ? Written(earlier.Status, earlier.Version, earlier.Body)
-            : Problems.Result(Problems.Conflict("idempotency-key-reused",
+    /// <summary>
+    /// The first answer again, for a request repeated with its key, after the same access check as the first answer had (a
+    /// relationship that has ended is 404). An answer that carried client data was not kept: it is decided again on the
+    /// stream as it is now, so it shows only what the gate allows today and writes its log entries again, or is refused.
+    /// </summary>
+    private async Task<IResult> ReplayAsync<T>(IDocumentSession session, IdempotencyRecord earlier, IdempotencyKey key, Guid streamId, string what,
+        Func<IQuerySession, T?, CancellationToken, Task<Decision>> decide, Func<IQuerySession, T, CancellationToken, Task<bool>>? mayWrite)
+        where T : class
+    {
+        if (earlier.RequestHash != key.RequestHash)
+        {
+            return Problems.Result(Problems.Conflict("idempotency-key-reused",
                 "This Idempotency-Key was used before with another request. Use a new key for a new request."));
+        }
+        if (mayWrite is null)
+        {
+            return Written(earlier.Status, earlier.Version, earlier.Body); // a stream this caller started: nobody else's answer
+        }
+        var ct = Context.RequestAborted;
+        var current = await session.Events.FetchLatest<T>(streamId, ct);
+        if (current is null || !await mayWrite(session, current, ct))
+        {
+            return Problems.Result(Problems.NotFound(what));
+        }
+        if (!earlier.Rerender && !IdempotencyRecord.HeldClientData(earlier))
+        {
+            return Written(earlier.Status, earlier.Version, earlier.Body);
+        }
+        switch (await decide(session, current, ct))
+        {
+            case Decision.Refused refused:
+                return Problems.Result(refused.Problem);
+            case Decision.Accepted again:
+                if (await accessLog.TryRecordAsync(Caller.Organisation, again.AccessLog, ct) is { } unlogged)
+                {
+                    return unlogged;
+                }
+                return Written(earlier.Status, earlier.Version, JsonSerializer.Serialize(again.Respond(earlier.Version), Json.Options));
+            default:
+                throw new UnreachableException();
+        }
+    }
 
     private IResult Written(int status, long version, string body)
     {

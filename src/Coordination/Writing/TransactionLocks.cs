@@ -11,4 +11,8 @@ public static class TransactionLocks
 {
     public static async Task TakeAsync(IQuerySession session, string key, CancellationToken ct) =>
         await session.QueryAsync<int>("select 1 from pg_advisory_xact_lock(hashtextextended(?, 0))", ct, $"coordination:{key}");
+
+    /// <summary>A key part for a value that must not travel to the database as itself (an identity code).</summary>
+    public static string Fingerprint(string value) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)));
 }

@@ -14,20 +14,20 @@ public sealed class AuditRoutes(CoordinationHost host) : IClassFixture<Coordinat
         await (await host.ClientFor(familyWorker).PostJson($"/api/families/{path.FamilyId}/assessments/{path.AssessmentId}/contributions",
             StatutoryPath.Contribution(path.ChildIds, "general", "atl-64", invitation))).Ok(HttpStatusCode.Created);
         var request = new HttpRequestMessage(HttpMethod.Get, $"/api/families/{path.FamilyId}/picture");
-        request.Headers.Add("X-Access-Purpose", "decision-preparation");
+        request.Headers.Add("X-Access-Purpose", "service-need-assessment");
         await (await path.SocialWork.SendAsync(request)).Ok();
         var auditor = host.ClientFor(Caller.Auditor());
 
-        // The family's children include 010516B902W (Scenarios.AFamily).
-        var report = await (await auditor.PostJson("/api/audit/access-reports", new { personId = "010516B902W" })).Ok();
+        var aino = path.ChildCodes[0]!;
+        var report = await (await auditor.PostJson("/api/audit/access-reports", new { personId = aino })).Ok();
 
         Assert.True(report["familyCount"]!.GetValue<int>() >= 1);
         var entries = report["entries"]!.AsArray();
         Assert.Contains(entries, e => e!["professionalId"]!.GetValue<string>() == path.SocialWorker.Id
-                                      && e["kind"]!.GetValue<string>() == "use" && e["purpose"]!.GetValue<string>() == "decision-preparation");
+                                      && e["kind"]!.GetValue<string>() == "use" && e["purpose"]!.GetValue<string>() == "service-need-assessment");
         Assert.Contains(entries, e => e!["kind"]!.GetValue<string>() == "disclosure" && e["basis"]!.GetValue<string>() == "atl-64"
                                       && e["ownerAgency"]!.GetValue<string>() == "family-work");
-        Assert.DoesNotContain("010516B902W", report.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(aino, report.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,8 +34,9 @@ public sealed class ConfirmingPsychiatricEntries(CoordinationHost host) : IClass
             .AsArray().Single(c => c!["contributionId"]!.GetValue<string>() == entryId)!;
         Assert.NotNull(mine["summary"]);
 
-        var colleague = host.ClientFor(Caller.SocialWorker());
-        await path.WithConcern(colleague); // gives the colleague a relationship
+        var colleagueCaller = Caller.SocialWorker();
+        var colleague = host.ClientFor(colleagueCaller);
+        await path.InvitedByName(colleagueCaller); // gives the colleague a relationship
         var theirs = (await (await colleague.GetAsync($"/api/families/{path.FamilyId}/picture")).Ok())["assessment"]!["contributions"]!
             .AsArray().Single(c => c!["contributionId"]!.GetValue<string>() == entryId)!;
         Assert.Equal("confirmation-required", theirs["reason"]!.GetValue<string>());

@@ -90,8 +90,9 @@ public sealed class FamilyBoundaries(CoordinationHost host) : IClassFixture<Coor
         var key = Guid.NewGuid().ToString();
         var before = await host.EventCount(_worker.Org);
 
-        var first = await client.PostJson("/api/families", Scenarios.AFamily(), r => r.Headers.Add("Idempotency-Key", key));
-        var second = await client.PostJson("/api/families", Scenarios.AFamily(), r => r.Headers.Add("Idempotency-Key", key));
+        var family = System.Text.Json.JsonSerializer.Serialize(Scenarios.AFamily());
+        var first = await client.PostJson("/api/families", family, r => r.Headers.Add("Idempotency-Key", key));
+        var second = await client.PostJson("/api/families", family, r => r.Headers.Add("Idempotency-Key", key));
 
         var firstBody = await first.Ok(HttpStatusCode.Created);
         var secondBody = await second.Ok(HttpStatusCode.Created);
@@ -107,8 +108,9 @@ public sealed class FamilyBoundaries(CoordinationHost host) : IClassFixture<Coor
         var key = Guid.NewGuid().ToString();
         var before = await host.EventCount(_worker.Org);
 
+        var family = System.Text.Json.JsonSerializer.Serialize(Scenarios.AFamily());
         var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
-            client.PostJson("/api/families", Scenarios.AFamily(), r => r.Headers.Add("Idempotency-Key", key))));
+            client.PostJson("/api/families", family, r => r.Headers.Add("Idempotency-Key", key))));
 
         var bodies = await Task.WhenAll(responses.Select(r => r.Ok(HttpStatusCode.Created)));
         Assert.Single(bodies.Select(b => b["familyId"]!.GetValue<string>()).Distinct());

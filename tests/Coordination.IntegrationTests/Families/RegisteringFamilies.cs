@@ -55,17 +55,24 @@ public sealed class RegisteringFamilies(CoordinationHost host) : IClassFixture<C
     public async Task search_before_create_finds_the_families_of_the_organisation_that_hold_the_person()
     {
         var client = host.ClientFor(_worker);
-        var familyId = await client.RegisterFamily();
-        var colleague = host.ClientFor(Caller.Kuraattori());
+        var mother = TestPeople.Born(1994, 5, 1);
+        var familyId = Guid.Parse((await (await client.PostJson("/api/families", new
+        {
+            children = new[] { new { personId = TestPeople.Born(2016, 5, 1), name = "Aino" } },
+            guardians = new[] { new { personId = mother, name = "Maria", relation = "mother" } },
+        })).Ok(HttpStatusCode.Created))["familyId"]!.GetValue<string>());
+        var colleague = host.ClientFor(Caller.SocialWorker());
         var foreign = host.ClientFor(Caller.SocialWorker(Orgs.Uusimaa));
+        // The same person in the other century: a different person (the century sign is part of the code).
+        var otherCenturyCode = mother[..6] + (mother[6] == '-' ? 'Y' : '-') + mother[7..];
 
-        var found = await (await colleague.PostJson("/api/families/search", new { personId = "010594Y9021" })).Ok();
-        var notFoundAbroad = await (await foreign.PostJson("/api/families/search", new { personId = "010594Y9021" })).Ok();
-        var otherCentury = await (await colleague.PostJson("/api/families/search", new { personId = "010594-9021" })).Ok();
+        var found = await (await colleague.PostJson("/api/families/search", new { personId = mother })).Ok();
+        var notFoundAbroad = await (await foreign.PostJson("/api/families/search", new { personId = mother })).Ok();
+        var otherCentury = await (await colleague.PostJson("/api/families/search", new { personId = otherCenturyCode })).Ok();
 
         Assert.Contains(familyId.ToString(), found.AsArray().Select(f => f!["familyId"]!.GetValue<string>()));
         Assert.Empty(notFoundAbroad.AsArray());
-        Assert.Empty(otherCentury.AsArray()); // 010594-9021 is another person (if valid) or invalid; never a match
+        Assert.Empty(otherCentury.AsArray());
     }
 
     [Fact]

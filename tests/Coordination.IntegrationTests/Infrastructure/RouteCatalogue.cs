@@ -72,12 +72,25 @@ public sealed class RouteCatalogue
         await school.AcceptedAsync(SchoolMessagesFor.WelfareConcern(TestPupil.New().PersonId, messageId));
         Assert.Equal("unmatched", (await school.SettledAsync(messageId, until: "unmatched"))["status"]!.GetValue<string>());
 
+        // A notifier: a kuraattori who notified through the intake about the child of a second family of the owner's, since
+        // decided (so no concern waits, which would relate every social worker to it); and a notification no family holds.
+        var notifier = Caller.Kuraattori();
+        var notified = await new StatutoryPath(host, owner).Registered(children: 1);
+        var notifiedConcern = await notified.Notified(host.ClientFor(notifier));
+        await notified.UrgencyAssessed();
+        await (await ownerClient.PostJson($"/api/families/{notified.FamilyId}/concerns/{notifiedConcern}/decision",
+            new { decision = "no-assessment-needed", decidedAt = StatutoryPath.Now(), reason = "Support is in place." })).Ok();
+        var unmatchedNotification = Guid.Parse((await (await host.ClientFor(notifier).PostJson("/api/concerns",
+            Notification(TestPupil.New().PersonId))).Ok(HttpStatusCode.Accepted))["concernId"]!.GetValue<string>());
+
         var profiles = new List<Profile>
         {
             new("anonymous", null),
             new("owner", owner),                     // registered the family, its responsible social worker, a team member
             new("member", team.Clinician),           // family work, a member of the family's team
             new("lead", team.Consultant),            // formed the team: consultant social worker and member
+            new("coordinator", team.Coordinator),    // social work, role coordinator only, a member of the team
+            new("notifier", notifier),               // notified about a child of another family through the intake
             new("colleague", Caller.SocialWorker()), // social work of the same county, no relationship
             new("psychiatrist", Caller.Psychiatrist()),
             new("foreign", owner with { Org = Orgs.Uusimaa }), // the same sub and claims, another county
@@ -87,7 +100,7 @@ public sealed class RouteCatalogue
             new("integration", new Caller("int-matrix", "Integraatio", Orgs.Pirkanmaa, "integration", "integration-client")),
         };
         // Members added so that each caller allowed to end a membership ends one of its own, and a refused one has one to try.
-        foreach (var name in new[] { "lead", "admin", "refused" })
+        foreach (var name in new[] { "lead", "coordinator", "admin", "refused" })
         {
             await team.AddMember(new Caller($"extra-{name}", "Extra", Orgs.Pirkanmaa, "social-work", "caseworker"), "social-worker");
         }
@@ -99,17 +112,16 @@ public sealed class RouteCatalogue
         var now = StatutoryPath.Now();
         var routes = new List<CatalogueRoute>
         {
-            Post("/api/families", Caseworking, _ => "/api/families", () => Scenarios.AFamily()),
-            Post("/api/families/search", Caseworking, _ => "/api/families/search", () => new { personId = "010516B902W" }),
-            Get("/api/deadlines", Caseworking, _ => "/api/deadlines"),
-            Post("/api/families/{familyId}/children", Related, _ => $"{f}/children", () => new { name = "Vauva", birthDate = "2026-01-01" }),
-            Post("/api/families/{familyId}/concerns", p => p switch
+            Post("/api/families", SocialWorkers, _ => "/api/families", () => Scenarios.AFamily()),
+            Post("/api/families/search", SocialWorkers, _ => "/api/families/search", () => new { personId = "010516B902W" }),
+            Get("/api/deadlines", p => p switch
             {
                 "anonymous" => 401,
-                "foreign" => 404,
-                "auditor" or "integration" or "foreign-auditor" => 404,
-                _ => Allowed, // anyone with a duty to notify: raising a concern needs no relationship
-            }, _ => $"{f}/concerns", () => StatutoryPath.SchoolNotification(path.ChildIds, now)),
+                "auditor" or "foreign-auditor" or "integration" => 403,
+                _ => Allowed, // their own families' deadlines (none for some); a social-work admin sees the organisation's
+            }, _ => "/api/deadlines"),
+            Post("/api/families/{familyId}/children", SocialWorkOnTheFamily, _ => $"{f}/children", () => new { name = "Vauva", birthDate = "2026-01-01" }),
+            Post("/api/families/{familyId}/concerns", CaseworkOnTheFamily, _ => $"{f}/concerns", () => StatutoryPath.SchoolNotification(path.ChildIds, now)),
             Post("/api/families/{familyId}/concerns/{concernId}/decision", SocialWorkOnTheFamily, _ => $"{f}/concerns/{path.ConcernId}/decision",
                 () => new { decision = "start-assessment", decidedAt = now, childAndGuardianInformedAt = now }),
             Post("/api/families/{familyId}/concerns/{concernId}/urgency", SocialWorkOnTheFamily, _ => $"{f}/concerns/{path.ConcernId}/urgency",
@@ -118,14 +130,14 @@ public sealed class RouteCatalogue
                 () => new { childId = path.ChildIds[0], heardAt = now, method = "in-person", views = "Wants to stay at home." }),
             Post("/api/families/{familyId}/assessments/{assessmentId}/conclusion", SocialWorkOnTheFamily, _ => $"{f}/assessments/{path.AssessmentId}/conclusion",
                 () => new { outcome = "social-welfare-services", summary = "Family work.", clientOpinion = "Agrees.", namedWorkerNeeded = false, concludedAt = now }),
-            Post("/api/families/{familyId}/assessments/{assessmentId}/contributions", Related, _ => $"{f}/assessments/{path.AssessmentId}/contributions",
+            Post("/api/families/{familyId}/assessments/{assessmentId}/contributions", CaseworkOnTheFamily, _ => $"{f}/assessments/{path.AssessmentId}/contributions",
                 () => StatutoryPath.Contribution(path.ChildIds, legalBasis: "own-agency")),
-            Post("/api/families/{familyId}/assessments/{assessmentId}/invitations", Related, _ => $"{f}/assessments/{path.AssessmentId}/invitations",
+            Post("/api/families/{familyId}/assessments/{assessmentId}/invitations", SocialWorkOnTheFamily, _ => $"{f}/assessments/{path.AssessmentId}/invitations",
                 () => new { agency = "family-work", question = "How are mornings?", respondBy = TeamScenario.Day(DateTimeOffset.UtcNow.AddDays(14)) }),
-            Post("/api/families/{familyId}/consents", Related, _ => $"{f}/consents", Consent),
-            Post("/api/families/{familyId}/consents/{consentId}/withdrawal", Related, _ => $"{f}/consents/{consentId}/withdrawal",
+            Post("/api/families/{familyId}/consents", CaseworkOnTheFamily, _ => $"{f}/consents", Consent),
+            Post("/api/families/{familyId}/consents/{consentId}/withdrawal", CaseworkOnTheFamily, _ => $"{f}/consents/{consentId}/withdrawal",
                 () => new { reason = "The mother no longer agrees." }),
-            Post("/api/families/{familyId}/contributions/{contributionId}/confirmations", Related, _ => $"{f}/contributions/{contributionId}/confirmations",
+            Post("/api/families/{familyId}/contributions/{contributionId}/confirmations", CaseworkOnTheFamily, _ => $"{f}/contributions/{contributionId}/confirmations",
                 () => new { purpose = "service-need-assessment", justification = "The assessment needs it." }),
             Post("/api/families/{familyId}/systemic-discussions", Related, _ => $"{f}/systemic-discussions",
                 () => new
@@ -140,9 +152,35 @@ public sealed class RouteCatalogue
             Get("/api/families/{familyId}/systemic-discussions", Related, _ => $"{f}/systemic-discussions"),
             Get("/api/families/{familyId}/history", AuditorOrResponsible, _ => $"{f}/history"),
             Get("/api/families/{familyId}/integrity", AuditorOrResponsible, _ => $"{f}/integrity"),
+            Post("/api/concerns", p => p switch
+            {
+                "anonymous" => 401,
+                "coordinator" or "admin" or "auditor" or "foreign-auditor" or "integration" => 403,
+                _ => Allowed, // any case-working professional notifies; the answer is a receipt
+            }, _ => "/api/concerns", () => Notification(TestPupil.New().PersonId)),
+            Get("/api/concerns/{concernId}", p => p switch
+            {
+                "anonymous" => 401,
+                "notifier" => Allowed, // its status
+                "owner" => Allowed,    // a social worker related to the family: the concern
+                _ => 404,
+            }, _ => $"/api/concerns/{notifiedConcern}"),
+            Get("/api/intake", p => p switch
+            {
+                "anonymous" => 401,
+                "owner" or "lead" or "colleague" or "foreign" => Allowed,
+                _ => 403,
+            }, _ => "/api/intake?status=unmatched"),
+            Post("/api/intake/{concernId}/link", p => p switch
+            {
+                "anonymous" => 401,
+                "owner" or "lead" or "colleague" => Allowed, // the first places it; the others are told it is placed (409)
+                "foreign" => 404,
+                _ => 403,
+            }, _ => $"/api/intake/{unmatchedNotification}/link", () => new { familyId = notified.FamilyId, childId = notified.ChildIds[0] }),
             Get("/api/audit/access-log", Auditors, _ => "/api/audit/access-log"),
             Post("/api/audit/access-reports", Auditors, _ => "/api/audit/access-reports", () => new { personId = "010516B902W" }),
-            Post("/api/teams", p => p switch { "anonymous" => 401, "lead" or "admin" => Allowed, _ => 403 }, _ => "/api/teams", () => new { name = "Tiimi Länsi" }),
+            Post("/api/teams", p => p switch { "anonymous" => 401, "lead" or "coordinator" or "admin" => Allowed, _ => 403 }, _ => "/api/teams", () => new { name = "Tiimi Länsi" }),
             Get("/api/teams", p => p == "anonymous" ? 401 : Allowed, _ => "/api/teams"), // each caller is listed the teams it may see
             Get("/api/teams/{teamId}", TeamMembersAndManagers, _ => t),
             Get("/api/teams/{teamId}/caseload", TeamViews, _ => $"{t}/caseload"),
@@ -166,13 +204,13 @@ public sealed class RouteCatalogue
             Get(messages, p => p switch
             {
                 "anonymous" => 401,
-                "owner" or "lead" or "colleague" or "admin" or "foreign" => Allowed,
+                "owner" or "lead" or "colleague" or "foreign" => Allowed, // they name pupils: social workers only
                 _ => 403,
             }, _ => $"{messages}?status=unmatched"),
             Post(messages + "/{messageId}/link", p => p switch
             {
                 "anonymous" => 401,
-                "owner" or "lead" or "colleague" or "admin" => Allowed,
+                "owner" or "lead" or "colleague" => Allowed,
                 "foreign" => 404,
                 _ => 403,
             }, _ => $"{messages}/{messageId}/link", () => new { senderId = school.SenderId, familyId = path.FamilyId, childId = path.ChildIds[0] }),
@@ -188,23 +226,38 @@ public sealed class RouteCatalogue
     private static int Related(string profile) => profile switch
     {
         "anonymous" => 401,
-        "owner" or "member" or "lead" => Allowed,
-        _ => 404, // no relationship, another county, an auditor or integration client: the family does not exist for them
+        "owner" or "member" or "lead" or "coordinator" => Allowed,
+        _ => 404, // no relationship (a notifier neither), another county, an auditor or integration client: no such family for them
     };
 
-    /// <summary>The statutory steps of social work (urgency, decision, hearing the child, conclusion): another agency with a
-    /// relationship is told it may not (403); anyone without one learns nothing (404). A child is heard also by invited agencies.</summary>
+    /// <summary>
+    /// The statutory steps of social work (registering, urgency, decision, invitation, hearing the child, conclusion): another
+    /// agency or a coordinator with a relationship is told it may not (403); anyone without one learns nothing (404).
+    /// </summary>
     private static int SocialWorkOnTheFamily(string profile) => profile switch
     {
-        "member" => 403, // family work, related through the team, not invited to the assessment
+        "member" => 403,      // family work, related through the team, not invited to the assessment
+        "coordinator" => 403, // social work, but a coordinator makes no statutory decision (docs/sharing.md §6)
         _ => Related(profile),
     };
 
-    private static int Caseworking(string profile) => profile switch
+    /// <summary>Recording on the family (a concern, a contribution, a consent, a confirmation): any case worker related to it, not a coordinator.</summary>
+    private static int CaseworkOnTheFamily(string profile) => profile == "coordinator" ? 403 : Related(profile);
+
+    /// <summary>Registering a family and searching by identity code: social workers (of their own county), nobody else.</summary>
+    private static int SocialWorkers(string profile) => profile switch
     {
         "anonymous" => 401,
-        "auditor" or "foreign-auditor" or "integration" => 403,
-        _ => Allowed,
+        "owner" or "lead" or "colleague" or "foreign" => Allowed,
+        _ => 403,
+    };
+
+    /// <summary>A notification through the intake, about <paramref name="personId"/>.</summary>
+    public static object Notification(string personId) => new
+    {
+        child = new { personId, name = "Aino" }, kind = "child-welfare-notification", receivedAt = StatutoryPath.Now(),
+        source = new { agency = "school-welfare", organisation = "Tampere", reporterRole = "teacher", anonymous = false },
+        description = "Repeated absences and the child says there is no food at home.", suspectedOffence = "none", policeReported = false,
     };
 
     private static int AuditorOrResponsible(string profile) => profile switch
@@ -224,14 +277,14 @@ public sealed class RouteCatalogue
     private static int TeamMembersAndManagers(string profile) => profile switch
     {
         "anonymous" => 401,
-        "owner" or "member" or "lead" or "admin" => Allowed,
+        "owner" or "member" or "lead" or "coordinator" or "admin" => Allowed,
         _ => 404,
     };
 
     private static int TeamViews(string profile) => profile switch
     {
         "anonymous" => 401,
-        "owner" or "member" or "lead" => Allowed,
+        "owner" or "member" or "lead" or "coordinator" => Allowed,
         "admin" => 403, // manages the team but is no member: the views show its families
         _ => 404,
     };
@@ -239,7 +292,7 @@ public sealed class RouteCatalogue
     private static int TeamLeads(string profile) => profile switch
     {
         "anonymous" => 401,
-        "lead" or "admin" => Allowed,
+        "lead" or "coordinator" or "admin" => Allowed,
         "owner" or "member" => 403,
         _ => 404,
     };

@@ -63,15 +63,10 @@ public sealed class MessagesIntoThePicture(CoordinationHost host) : IClassFixtur
         var social = host.ClientFor(worker);
         var pupil = TestPupil.New();
         var (familyId, _) = await pupil.RegisterFamilyAsync(social);
-        // Child psychiatry is related to the family (it raised a concern), without any basis for the school's records.
+        // Child psychiatry is related to the family (it is in the family's team), without any basis for the school's records.
         var psychiatrist = Caller.Psychiatrist();
         var psychiatry = host.ClientFor(psychiatrist);
-        await (await psychiatry.PostJson($"/api/families/{familyId}/concerns", new
-        {
-            childIds = new[] { (await (await social.GetAsync($"/api/families/{familyId}/picture")).Ok())["children"]![0]!["id"]!.GetValue<string>() },
-            kind = "child-welfare-notification", receivedAt = StatutoryPath.Now(), description = "Psychiatry is worried.",
-            source = new { agency = "child-psychiatry", organisation = "TAYS", reporterRole = "psychiatrist" },
-        })).Ok(HttpStatusCode.Created);
+        await new StatutoryPath(host, worker).ForFamily(familyId).RelatedThroughTeam(psychiatrist);
 
         var ids = new[] { SchoolMessagesFor.NewId(), SchoolMessagesFor.NewId(), SchoolMessagesFor.NewId() };
         await school.AcceptedAsync(SchoolMessagesFor.ExpertGroupMeeting(pupil.PersonId, ids[0]));

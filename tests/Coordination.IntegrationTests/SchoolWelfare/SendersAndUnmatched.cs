@@ -108,15 +108,22 @@ public sealed class SendersAndUnmatched(CoordinationHost host) : IClassFixture<C
         await (await social.PostJson(link, new { senderId = school.SenderId, familyId = Guid.NewGuid() })).Problem(HttpStatusCode.NotFound);
         await (await social.PostJson(link, new { familyId = wrongFamily })).Problem(HttpStatusCode.BadRequest);
         await (await host.ClientFor(Caller.Kuraattori()).PostJson(link, new { senderId = school.SenderId, familyId = wrongFamily })).Problem(HttpStatusCode.Forbidden);
-        Assert.Equal("unmatched", (await school.StatusAsync(messageId))["status"]!.GetValue<string>());
+        Assert.Equal("unmatched", (await school.SettledAsync(messageId))["status"]!.GetValue<string>());
+        // The school system learns that its message was taken in, never whether a family holds the pupil (docs/sharing.md §4).
+        var toSender = await school.StatusAsync(messageId);
+        Assert.Equal("processed", toSender["status"]!.GetValue<string>());
+        Assert.Null(toSender["familyId"]);
+        Assert.DoesNotContain("famil", toSender["reason"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
 
         // The social worker opens the family, then links: the concern's clock runs from the message's receipt.
         var (familyId, childId) = await pupil.RegisterFamilyAsync(social);
         var linked = await (await social.PostJson(link, new { senderId = school.SenderId, familyId })).Ok();
         Assert.Equal("processed", linked["status"]!.GetValue<string>());
-        status = await school.StatusAsync(messageId);
+        status = await school.SettledAsync(messageId);
         Assert.Equal("processed", status["status"]!.GetValue<string>());
         Assert.Equal(familyId.ToString(), status["familyId"]!.GetValue<string>());
+        // To the sender nothing changed: the same answer as before the link, even its time.
+        Assert.Equal(toSender.ToJsonString(), (await school.StatusAsync(messageId)).ToJsonString());
         var concern = Assert.Single((await (await social.GetAsync($"/api/families/{familyId}/picture")).Ok())["concerns"]!.AsArray())!;
         Assert.Equal(receivedAt, concern["receivedAt"]!.GetValue<DateTimeOffset>());
         Assert.Equal(childId.ToString(), concern["childIds"]![0]!.GetValue<string>());

@@ -88,9 +88,10 @@ public sealed class RefusalsOnThePath(CoordinationHost host) : IClassFixture<Coo
     public async Task only_social_work_assesses_urgency_decides_and_concludes()
     {
         var path = await (await new StatutoryPath(host, Caller.SocialWorker()).Registered()).WithConcern();
-        var kuraattori = host.ClientFor(Caller.Kuraattori());
-        // The kuraattori raised a concern on this family too, so they have a relationship with it.
-        await path.WithConcern(kuraattori);
+        var kuraattoriCaller = Caller.Kuraattori();
+        var kuraattori = host.ClientFor(kuraattoriCaller);
+        // The kuraattori is in the family's team, so they have a relationship with it.
+        await path.RelatedThroughTeam(kuraattoriCaller);
 
         await RefusedWithNothingWritten(path, () => kuraattori.PostJson(Url(path, $"concerns/{path.ConcernId}/urgency"),
             new { urgent = true, assessedAt = StatutoryPath.Now(), reasoning = "I think so." }), HttpStatusCode.Forbidden);
@@ -108,8 +109,9 @@ public sealed class RefusalsOnThePath(CoordinationHost host) : IClassFixture<Coo
     public async Task an_agency_that_was_not_invited_cannot_contribute()
     {
         var path = await new StatutoryPath(host, Caller.SocialWorker()).OpenAssessment();
-        var kuraattori = host.ClientFor(Caller.Kuraattori());
-        await path.WithConcern(kuraattori); // a relationship, but no invitation to the assessment
+        var kuraattoriCaller = Caller.Kuraattori();
+        var kuraattori = host.ClientFor(kuraattoriCaller);
+        await path.RelatedThroughTeam(kuraattoriCaller); // a relationship, but no invitation to the assessment
 
         await RefusedWithNothingWritten(path, () => kuraattori.PostJson(Url(path, $"assessments/{path.AssessmentId}/contributions"),
             StatutoryPath.Contribution(path.ChildIds)), HttpStatusCode.Forbidden);
@@ -119,8 +121,9 @@ public sealed class RefusalsOnThePath(CoordinationHost host) : IClassFixture<Coo
     public async Task only_the_assessing_social_worker_invites()
     {
         var path = await new StatutoryPath(host, Caller.SocialWorker()).OpenAssessment();
-        var colleague = host.ClientFor(Caller.SocialWorker());
-        await path.WithConcern(colleague); // related, but not leading the assessment
+        var colleagueCaller = Caller.SocialWorker();
+        var colleague = host.ClientFor(colleagueCaller);
+        await path.InvitedByName(colleagueCaller); // related, but not leading the assessment
 
         await RefusedWithNothingWritten(path, () => colleague.PostJson(Url(path, $"assessments/{path.AssessmentId}/invitations"),
             new { agency = "child-psychiatry", question = "?" }), HttpStatusCode.Forbidden);

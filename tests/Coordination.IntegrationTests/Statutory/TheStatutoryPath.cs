@@ -15,24 +15,49 @@ public sealed class TheStatutoryPath(CoordinationHost host) : IClassFixture<Coor
     [Fact]
     public async Task a_school_notification_becomes_a_concluded_assessment_with_every_agency_heard()
     {
-        // The kuraattori registers the family and notifies child protection.
+        // The kuraattori notifies child protection about Aino through the intake: no family holds her yet.
         var kuraattori = Caller.Kuraattori();
         var school = host.ClientFor(kuraattori);
-        var registered = await (await school.PostJson("/api/families", Scenarios.AFamily(children: 2))).Ok(HttpStatusCode.Created);
-        var familyId = Guid.Parse(registered["familyId"]!.GetValue<string>());
-        var childIds = registered["childIds"]!.AsArray().Select(c => Guid.Parse(c!.GetValue<string>())).ToList();
-
+        var aino = TestPeople.Born(2016, 5, 1);
         var tuesday = "2026-11-03T09:15:00+02:00";
-        var concern = await (await school.PostJson($"/api/families/{familyId}/concerns",
-            StatutoryPath.SchoolNotification(childIds, tuesday))).Ok(HttpStatusCode.Created);
-        var concernId = Guid.Parse(concern["concernId"]!.GetValue<string>());
-        Assert.Equal("immediately", concern["urgencyAssessmentDue"]!.GetValue<string>());
-        Assert.Equal("2026-11-12", concern["decisionDue"]!.GetValue<string>()); // THL: Tuesday -> Thursday of the next week
-        Assert.Equal(2, concern["version"]!.GetValue<long>());
+        var receipt = await (await school.PostJson("/api/concerns", new
+        {
+            child = new { personId = aino, name = "Aino", birthDate = "2016-05-01" }, kind = "child-welfare-notification", receivedAt = tuesday,
+            source = new { agency = "school-welfare", organisation = "Hervannan koulu", reporterRole = "kuraattori", anonymous = false },
+            description = "Repeated absences and the child says there is no food at home.", suspectedOffence = "none", policeReported = false,
+        })).Ok(HttpStatusCode.Accepted);
+        var concernId = Id(receipt, "concernId");
+        Assert.Equal("received", receipt["status"]!.GetValue<string>());
+        Assert.Equal("2026-11-12", receipt["decisionDue"]!.GetValue<string>()); // THL: Tuesday -> Thursday of the next week
+        Assert.Equal(["concernId", "status", "decisionDue"], receipt.AsObject().Select(p => p.Key));
 
-        // The social work intake receives it: any social worker of the county may now see the family.
+        // The intake's social worker finds it unmatched, registers the family (both children) and places it on Aino.
         var worker = Caller.SocialWorker();
         var socialWork = host.ClientFor(worker);
+        JsonNode? waiting = null;
+        for (var i = 0; i < 100 && waiting is null; i++)
+        {
+            waiting = (await (await socialWork.GetAsync("/api/intake?status=unmatched")).Ok()).AsArray()
+                .FirstOrDefault(n => n!["concernId"]!.GetValue<string>() == concernId.ToString());
+            await Task.Delay(waiting is null ? 50 : 0);
+        }
+        Assert.Equal(aino, waiting!["child"]!["personId"]!.GetValue<string>());
+        Assert.Empty((await (await socialWork.PostJson("/api/families/search", new { personId = aino })).Ok()).AsArray());
+        var registered = await (await socialWork.PostJson("/api/families", new
+        {
+            children = new object[] { new { personId = aino, name = "Aino" }, new { personId = TestPeople.Born(2016, 5, 2), name = "Eino" } },
+            guardians = new[] { new { personId = TestPeople.Born(1994, 5, 1), name = "Maria", relation = "mother" } },
+            municipality = "Tampere", languages = new[] { "fi" },
+        })).Ok(HttpStatusCode.Created);
+        var familyId = Id(registered, "familyId");
+        var childIds = registered["childIds"]!.AsArray().Select(c => Guid.Parse(c!.GetValue<string>())).ToList();
+        var placed = await (await socialWork.PostJson($"/api/intake/{concernId}/link", new { familyId })).Ok();
+        Assert.Equal(2, placed["version"]!.GetValue<long>());
+        // The notifier learns that it was received, nothing of the family.
+        var status = await (await school.GetAsync($"/api/concerns/{concernId}")).Ok();
+        Assert.Equal(["concernId", "receivedAt", "status"], status.AsObject().Select(p => p.Key));
+        await (await school.GetAsync($"/api/families/{familyId}/picture")).Problem(HttpStatusCode.NotFound);
+
         var picture = await Picture(socialWork, familyId);
         Assert.Single(picture["openConcerns"]!.AsArray());
         Assert.Equal("2026-11-12", picture["openConcerns"]![0]!["decisionDue"]!.GetValue<string>());
@@ -49,8 +74,20 @@ public sealed class TheStatutoryPath(CoordinationHost host) : IClassFixture<Coor
             .Ok(HttpStatusCode.Created);
         var assessmentId = Guid.Parse(decided["assessmentId"]!.GetValue<string>());
         Assert.Equal("2027-02-08", decided["completionDue"]!.GetValue<string>()); // 6 Feb 2027 is a Saturday
+        // The mother phones the social worker about Eino: a joint contact on the family, joined to the running assessment.
+        var call = await (await socialWork.PostJson($"/api/families/{familyId}/concerns", new
+        {
+            childIds = new[] { childIds[1] }, kind = "joint-contact", receivedAt = "2026-11-09T08:30:00+02:00",
+            source = new { agency = "guardian", anonymous = false }, description = "The mother asks for help with Eino's mornings.",
+            suspectedOffence = "none",
+        })).Ok(HttpStatusCode.Created);
+        await (await socialWork.PostJson($"/api/families/{familyId}/concerns/{Id(call, "concernId")}/urgency",
+            new { urgent = false, assessedAt = "2026-11-09T09:00:00+02:00", reasoning = "Not urgent." })).Ok();
+        await (await socialWork.PostJson($"/api/families/{familyId}/concerns/{Id(call, "concernId")}/decision",
+            new { decision = "start-assessment", decidedAt = "2026-11-09T10:00:00+02:00" })).Ok();
         picture = await Picture(socialWork, familyId);
         Assert.Empty(picture["openConcerns"]!.AsArray());
+        Assert.Equal(childIds, picture["assessment"]!["childIds"]!.AsArray().Select(c => Guid.Parse(c!.GetValue<string>())));
         Assert.Equal("running", picture["assessment"]!["status"]!.GetValue<string>());
         Assert.Equal("2027-02-08", picture["assessment"]!["completionDue"]!.GetValue<string>());
 
@@ -114,7 +151,8 @@ public sealed class TheStatutoryPath(CoordinationHost host) : IClassFixture<Coor
         var types = (await host.EventsOf(kuraattori.Org, familyId)).Select(e => e.Data.GetType()).ToList();
         Assert.Equal(
             [typeof(Coordination.Families.FamilyRegistered), typeof(ConcernRaised), typeof(UrgencyAssessed), typeof(ConcernDecided),
-             typeof(AssessmentStarted), typeof(AgencyInvited), typeof(AgencyInvited), typeof(ContributionRecorded),
+             typeof(AssessmentStarted), typeof(ConcernRaised), typeof(UrgencyAssessed), typeof(ConcernDecided), typeof(ConcernJoinedAssessment),
+             typeof(AgencyInvited), typeof(AgencyInvited), typeof(ContributionRecorded),
              typeof(ContributionRecorded), typeof(ContributionRecorded), typeof(ChildHearingRecorded), typeof(ChildHearingRecorded),
              typeof(AssessmentConcluded)],
             types);
@@ -125,7 +163,7 @@ public sealed class TheStatutoryPath(CoordinationHost host) : IClassFixture<Coor
     {
         var path = await new StatutoryPath(host, Caller.SocialWorker()).OpenAssessment();
         var first = path.AssessmentId;
-        await path.WithConcern(host.ClientFor(Caller.Kuraattori()));
+        await path.Notified(host.ClientFor(Caller.Kuraattori()));
         await path.UrgencyAssessed();
 
         var decided = await (await path.SocialWork.PostJson($"/api/families/{path.FamilyId}/concerns/{path.ConcernId}/decision",

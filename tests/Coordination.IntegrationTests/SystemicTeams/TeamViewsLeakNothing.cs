@@ -104,16 +104,22 @@ public sealed class TeamViewsLeakNothing(CoordinationHost host) : IClassFixture<
         Assert.Equal(1, discussion["hypotheses"]![0]!["revision"]!.GetValue<int>());
 
         var log = (await (await host.ClientFor(Caller.Auditor()).GetAsync($"/api/audit/access-log?familyId={family.FamilyId}")).Ok()).AsArray();
-        var disclosures = log.Where(e => e!["kind"]!.GetValue<string>() == "disclosure"
+        var toClinician = log.Where(e => e!["kind"]!.GetValue<string>() == "disclosure"
                                          && e["professionalId"]!.GetValue<string>() == team.Clinician.Id).ToList();
+        // The frame of the family record, shown to family work with each read of the picture (docs/sharing.md F2).
+        var frame = Assert.Single(toClinician, d => d!["data"]!.GetValue<string>() == "family-record");
+        Assert.Equal("client-relationship", frame!["basis"]!.GetValue<string>());
+        var disclosures = toClinician.Where(d => d!["data"]!.GetValue<string>() != "family-record").ToList();
         Assert.Equal(3, disclosures.Count); // the hypothesis through /hypotheses and the picture, the discussion through its route
         Assert.Single(disclosures, d => d!["data"]!.GetValue<string>().StartsWith("discussion:", StringComparison.Ordinal));
         Assert.All(disclosures, d => Assert.Equal("discussion-participant", d!["basis"]!.GetValue<string>()));
         Assert.All(disclosures, d => Assert.Equal("social-work", d!["ownerAgency"]!.GetValue<string>()));
-        // The team's views are use-logged family by family.
+        // The team's views are use-logged family by family, and to a member of family work they disclose the frame.
         await team.Caseload(team.Clinician);
         log = (await (await host.ClientFor(Caller.Auditor()).GetAsync($"/api/audit/access-log?familyId={family.FamilyId}")).Ok()).AsArray();
         Assert.Contains(log, e => e!["data"]!.GetValue<string>() == "team-caseload" && e["professionalId"]!.GetValue<string>() == team.Clinician.Id);
+        Assert.Equal(2, log.Count(e => e!["kind"]!.GetValue<string>() == "disclosure" && e["data"]!.GetValue<string>() == "family-record"
+                                       && e["professionalId"]!.GetValue<string>() == team.Clinician.Id));
     }
 
     private static IEnumerable<string> Strings(JsonNode? node) => node switch

@@ -36,7 +36,7 @@ public sealed class TheWeeklyMeeting(CoordinationHost host) : IClassFixture<Coor
 
         // Since the first meeting: a new concern; a psychiatric contribution and a hearing; an action agreed ten days ago
         // and due three days ago; a hypothesis last looked at forty days ago.
-        await concerned.WithConcern(from: host.ClientFor(Caller.Kuraattori()));
+        await concerned.Notified(host.ClientFor(Caller.Kuraattori()));
         var invitation = await assessed.Invite("child-psychiatry");
         await (await host.ClientFor(Caller.Psychiatrist()).PostJson($"/api/families/{assessed.FamilyId}/assessments/{assessed.AssessmentId}/contributions",
             StatutoryPath.Contribution(assessed.ChildIds, "general", "atl-64", invitation))).Ok(HttpStatusCode.Created);

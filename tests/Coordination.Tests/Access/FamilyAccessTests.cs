@@ -11,7 +11,9 @@ public class FamilyAccessTests
     private const string Org = "county-pirkanmaa";
     private static readonly DateTimeOffset Now = new(2026, 11, 3, 9, 0, 0, TimeSpan.FromHours(2));
 
-    private static Professional Pro(string id, Agency agency, params Role[] roles) => new(id, id, Org, agency, roles.ToHashSet());
+    /// <summary>A professional in a case-working role unless other roles are given.</summary>
+    private static Professional Pro(string id, Agency agency, params Role[] roles) =>
+        new(id, id, Org, agency, (roles.Length == 0 ? [Role.Caseworker] : roles).ToHashSet());
 
     private static Actor By(string id, Agency agency = Agency.SocialWork) => new(id, id, agency, Org);
 
@@ -23,10 +25,32 @@ public class FamilyAccessTests
     public void a_named_professional_has_a_relationship_and_a_colleague_does_not()
     {
         var r = new Relationships();
-        r.Record(Concern(Guid.NewGuid(), "kur-1"));
+        r.Record(new AgencyInvited(Guid.NewGuid(), Guid.NewGuid(), Agency.SchoolWelfare, "kur-1", "?", null, By("sw-1"), Now));
 
         Assert.True(FamilyAccess.HasRelationship(Pro("kur-1", Agency.SchoolWelfare), r));
         Assert.False(FamilyAccess.HasRelationship(Pro("kur-2", Agency.SchoolWelfare), r));
+    }
+
+    [Fact]
+    public void raising_a_concern_gives_the_notifier_no_relationship()
+    {
+        var r = new Relationships();
+        r.Record(Concern(Guid.NewGuid(), "kur-1"));
+
+        Assert.Empty(r.ProfessionalIds);
+        Assert.False(FamilyAccess.HasRelationship(Pro("kur-1", Agency.SchoolWelfare), r));
+    }
+
+    [Fact]
+    public void a_coordinator_or_admin_of_social_work_is_not_the_intake()
+    {
+        var r = new Relationships();
+        r.Record(Concern(Guid.NewGuid(), "kur-1"));
+
+        Assert.True(FamilyAccess.HasRelationship(Pro("sw-9", Agency.SocialWork, Role.Caseworker), r));
+        Assert.False(FamilyAccess.HasRelationship(Pro("co-9", Agency.SocialWork, Role.Coordinator), r));
+        Assert.False(FamilyAccess.HasRelationship(Pro("adm-9", Agency.SocialWork, Role.Admin), r));
+        Assert.False(FamilyAccess.HasRelationship(new Professional("none-9", "N", Org, Agency.SocialWork, new HashSet<Role>()), r));
     }
 
     [Fact]
@@ -88,7 +112,7 @@ public class TeamRelationshipTests
     private const string Org = "county-pirkanmaa";
     private static readonly DateTimeOffset Now = new(2026, 11, 3, 9, 0, 0, TimeSpan.FromHours(2));
 
-    private static Professional Pro(string id, Agency agency = Agency.SocialWork) => new(id, id, Org, agency, new HashSet<Role>());
+    private static Professional Pro(string id, Agency agency = Agency.SocialWork) => new(id, id, Org, agency, new HashSet<Role> { Role.Caseworker });
 
     private static Relationships Allocated(Guid teamId, string responsible)
     {

@@ -97,35 +97,6 @@ public sealed class SigningAndReadingTests
         Assert.Null(SchoolMessages.Parse("{not json"u8.ToArray(), Now).MessageId);
     }
 
-    [Theory]
-    [InlineData(Agency.SchoolWelfare, SchoolLegalBasis.Lsl25, "own")]
-    [InlineData(Agency.SocialWork, SchoolLegalBasis.Lsl25, "lsl-25")]
-    [InlineData(Agency.SocialWork, SchoolLegalBasis.Atl64, "atl-64")]
-    [InlineData(Agency.SocialWork, SchoolLegalBasis.Consent, "school-consent")]
-    [InlineData(Agency.ChildPsychiatry, SchoolLegalBasis.Atl56, "atl-56")]
-    [InlineData(Agency.ChildPsychiatry, SchoolLegalBasis.Atl64, "withheld")]
-    [InlineData(Agency.FamilyWork, SchoolLegalBasis.Lsl25, "withheld")]
-    [InlineData(Agency.FamilyWork, SchoolLegalBasis.Consent, "withheld")]
-    public void A_school_report_reaches_each_agency_only_on_a_basis(Agency viewer, SchoolLegalBasis basis, string expected)
-    {
-        var decision = Sharing.DecideSchoolReport(viewer, basis, []);
-        var actual = decision switch
-        {
-            Disclosure.OwnRecord => "own",
-            Disclosure.Shown shown => shown.Basis,
-            _ => "withheld",
-        };
-        Assert.Equal(expected, actual);
-    }
-
-    [Fact]
-    public void A_consent_in_force_here_opens_a_school_report_to_its_recipients()
-    {
-        var consent = new ConsentInForce(Guid.NewGuid(), [Agency.FamilyWork], [Coordination.Consent.ConsentCategory.AssessmentContributions]);
-        Assert.Equal(new Disclosure.Shown($"consent:{consent.ConsentId}"), Sharing.DecideSchoolReport(Agency.FamilyWork, SchoolLegalBasis.Lsl25, [consent]));
-        Assert.IsType<Disclosure.Withheld>(Sharing.DecideSchoolReport(Agency.ChildPsychiatry, SchoolLegalBasis.Lsl25, [consent]));
-    }
-
     [Fact]
     public void Secrets_are_stored_encrypted_under_a_named_key_and_another_key_cannot_read_them()
     {

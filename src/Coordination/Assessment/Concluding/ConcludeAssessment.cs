@@ -19,15 +19,16 @@ public static class ConcludeAssessmentEndpoint
     public static Task<IResult> Post(Guid familyId, Guid assessmentId, ConcludeAssessment command, FamilyWrites writes) =>
         writes.AppendAsync(familyId,
             (session, family, ct) => command.ResponsibleSocialWorkerId is { } worker
-                ? SystemicTeams.ResponsibleWorkers.ChildrenHeldElsewhereAsync(session, writes.Caller.Organisation, worker, family.Id, ct)
-                : Task.FromResult(0),
-            (family, childrenHeldElsewhere) => Decide(family, assessmentId, command, childrenHeldElsewhere, writes.Caller, writes.Now));
+                ? SystemicTeams.ResponsibleWorkers.CandidateAsync(session, writes.Caller.Organisation, worker, family.Id, ct)
+                : Task.FromResult(SystemicTeams.ResponsibleWorkers.Candidate.None),
+            (family, worker) => Decide(family, assessmentId, command, worker, writes.Caller, writes.Now));
 
     /// <summary>
     /// SHL 37 §, LsL 27 §: social work concludes, and only when every child of the assessment has been heard (LsL 20 §).
-    /// A named responsible social worker takes on the family's children, within the limit of LsL 13 b §.
+    /// A named responsible social worker, a social worker known to the service, takes on the family's children, within the
+    /// limit of LsL 13 b §.
     /// </summary>
-    public static Decision Decide(Family family, Guid assessmentId, ConcludeAssessment command, int childrenHeldElsewhere,
+    public static Decision Decide(Family family, Guid assessmentId, ConcludeAssessment command, SystemicTeams.ResponsibleWorkers.Candidate worker,
         Identity.Professional caller, DateTimeOffset now)
     {
         if (!family.Assessments.TryGetValue(assessmentId, out var assessment))
@@ -55,9 +56,10 @@ public static class ConcludeAssessmentEndpoint
             return future;
         }
         if (command.ResponsibleSocialWorkerId is not null
-            && SystemicTeams.ResponsibleWorkers.OverLimit(childrenHeldElsewhere + family.ChildIds.Count) is { } overLimit)
+            && (SystemicTeams.ResponsibleWorkers.NotASocialWorker(worker, "responsibleSocialWorkerId")
+                ?? SystemicTeams.ResponsibleWorkers.OverLimit(worker.ChildrenHeldElsewhere + family.ChildIds.Count)) is { } refused)
         {
-            return overLimit;
+            return refused;
         }
         var concluded = new AssessmentConcluded(assessmentId, command.Outcome!.Value, command.Summary!, command.ClientOpinion,
             command.NamedWorkerNeeded ?? false, command.ResponsibleSocialWorkerId, caller.AsActor(), command.ConcludedAt!.Value);

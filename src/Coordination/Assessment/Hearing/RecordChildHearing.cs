@@ -21,7 +21,7 @@ public static class RecordChildHearingEndpoint
     public static Decision Decide(Family family, Guid assessmentId, RecordChildHearing command, Identity.Professional caller, DateTimeOffset now)
     {
         var (assessment, refused) = AssessmentRules.Open(family, assessmentId, "recorded");
-        refused ??= assessment is null ? null : AssessmentRules.TakesPart(assessment, caller)
+        refused ??= assessment is null ? null : AssessmentRules.Hears(assessment, caller)
             ?? AssessmentRules.ChildrenOf(assessment, [command.ChildId!.Value], "childId")
             ?? Refusals.NotACaseTime("heardAt", command.HeardAt, now);
         if (refused is not null)

@@ -23,9 +23,9 @@ public static class InviteAgencyEndpoint
     public static Decision Decide(Family family, Guid assessmentId, InviteAgency command, Professional caller, DateTimeOffset now)
     {
         var (assessment, refused) = AssessmentRules.Open(family, assessmentId, "invited");
-        if (refused is not null)
+        if ((refused ?? Refusals.SocialWorkOnly(caller, "invites other agencies")) is { } refusal)
         {
-            return refused;
+            return refusal;
         }
         if (assessment!.LeadSocialWorkerId != caller.Id)
         {

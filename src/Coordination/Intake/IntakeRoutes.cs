@@ -1,0 +1,268 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Serialization;
+using Coordination.Access;
+using Coordination.Audit;
+using Coordination.Concerns;
+using Coordination.Families;
+using Coordination.Hosting;
+using Coordination.Identity;
+using Coordination.SituationalPicture;
+using Coordination.Validation;
+using FluentValidation;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten.Publishing;
+using Wolverine.Runtime;
+
+namespace Coordination.Intake;
+
+/// <summary>
+/// What a notifier learns of their notification (LsL 25 §): that it was received, where it stands, and, for a duty-holder
+/// once it is decided, whether it led to action (a service-need assessment). Nothing else.
+/// </summary>
+public sealed record ConcernStatusView(
+    Guid ConcernId,
+    DateTimeOffset ReceivedAt,
+    string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? LedToAction);
+
+/// <summary>A notification as the intake's social workers need it to place it: the child, the concern, the notifier.</summary>
+public sealed record NotificationView(
+    Guid ConcernId,
+    string Status,
+    string? Reason,
+    DateTimeOffset ReceivedAt,
+    DateOnly DecisionDue,
+    ChildInput Child,
+    ConcernKind Kind,
+    SourceInput Source,
+    string Description,
+    SuspectedOffence? SuspectedOffence,
+    bool? PoliceReported,
+    Actor Notifier,
+    DateTimeOffset AcceptedAt);
+
+/// <summary>A concern as the picture shows it to a social worker related to its family.</summary>
+public sealed record PlacedConcernView(Guid FamilyId, string Status, ConcernView Concern);
+
+public sealed record LinkNotification(Guid? FamilyId, Guid? ChildId);
+
+public sealed record NotificationPlaced(Guid ConcernId, string Status, Guid FamilyId, long Version);
+
+public static class IntakeRoutes
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+
+    /// <summary>
+    /// A concern by its id. To its notifier: the receipt and the status only. To a social worker related to its family: the
+    /// concern as in the picture. To any social worker while it waits unplaced in the intake: the notification. Anyone
+    /// else: 404.
+    /// </summary>
+    [WolverineGet("/api/concerns/{concernId}", OperationId = "getConcern")]
+    [Tags("Concerns")]
+    public static async Task<IResult> Get(Guid concernId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var caller = Professional.FromClaims(context.User)!;
+        var (purpose, invalid) = AccessPurpose.Read(context);
+        if (invalid is not null)
+        {
+            return Problems.Result(invalid);
+        }
+        await using var session = store.QuerySession(caller.Organisation);
+        var batch = session.CreateBatchQuery();
+        var locationLoad = batch.Load<ConcernLocation>(concernId);
+        var notificationLoad = batch.Load<Notification>(concernId);
+        await batch.Execute(ct);
+        var (location, notification) = (await locationLoad, await notificationLoad);
+
+        if (location is not null)
+        {
+            var family = await session.LoadAsync<FamilyPicture>(location.FamilyId, ct);
+            var concern = family?.Concerns.Find(c => c.ConcernId == concernId);
+            if (family is not null && concern is not null && caller.IsSocialWorker
+                && await FamilyAccess.HasRelationshipAsync(session, caller, family.Relationships, ct))
+            {
+                var cut = new SharingCut(caller, family.SharingConsents(clock.GetUtcNow()));
+                cut.Frame();
+                var view = ConcernView.Of(concern, cut.Decide($"concern:{concernId}", Datum.SocialWorkRecord(concern.ChildIds)));
+                List<AccessLogEntry> entries = [AccessLogEntry.Use(caller, family.Id, $"concern:{concernId}", purpose!), .. cut.Disclosures(family.Id, purpose!)];
+                return await log.TryRecordAsync(caller.Organisation, entries, ct)
+                       ?? Results.Ok(new PlacedConcernView(family.Id, Stage(concern), view));
+            }
+            if (location.NotifierId == caller.Id && concern is not null)
+            {
+                return Results.Ok(new ConcernStatusView(concernId, concern.ReceivedAt, Stage(concern),
+                    concern.Decision is { } d && ConcernSource.IsDutyHolder(concern.Source.Agency)
+                        ? d.Decision == ConcernDecision.StartAssessment : null));
+            }
+            return Problems.Result(Problems.NotFound("concern"));
+        }
+        if (notification is null)
+        {
+            return Problems.Result(Problems.NotFound("concern"));
+        }
+        if (notification.Notifier.Id == caller.Id)
+        {
+            return Results.Ok(new ConcernStatusView(concernId, notification.Content.ReceivedAt!.Value, NotificationStatus.Received, null));
+        }
+        if (caller.IsSocialWorker)
+        {
+            return await log.TryRecordAsync(caller.Organisation, [AccessLogEntry.Use(caller, null, $"concern:{concernId}", purpose!)], ct)
+                   ?? Results.Ok(View(notification));
+        }
+        return Problems.Result(Problems.NotFound("concern"));
+    }
+
+    /// <summary>The notifications no single family holds the child of, oldest first, for the intake's social workers to place.</summary>
+    [WolverineGet("/api/intake", OperationId = "listIntake")]
+    [Tags("Concerns")]
+    public static async Task<IResult> List(string? status, int? limit, string? cursor, IDocumentStore store, AccessLog log, HttpContext context,
+        CancellationToken ct)
+    {
+        var caller = Professional.FromClaims(context.User)!;
+        if (!caller.IsSocialWorker)
+        {
+            return Problems.Result(Problems.Forbidden("The intake is social work's: notifications name children and their concerns."));
+        }
+        var errors = new Dictionary<string, string[]>();
+        if (status != NotificationStatus.Unmatched)
+        {
+            errors["status"] = ["List status=unmatched: the notifications waiting for a social worker to place them."];
+        }
+        if (limit is < 1 or > MaxLimit)
+        {
+            errors["limit"] = [$"limit is between 1 and {MaxLimit}."];
+        }
+        var after = cursor is null ? null : ReadCursor(cursor);
+        if (cursor is not null && after is null)
+        {
+            errors["cursor"] = ["Use the cursor of the previous page's Link header."];
+        }
+        var (purpose, invalid) = AccessPurpose.Read(context);
+        if (invalid is not null || errors.Count > 0)
+        {
+            return Problems.Result(invalid ?? Problems.Invalid(errors));
+        }
+        var take = limit ?? DefaultLimit;
+        await using var session = store.QuerySession(caller.Organisation);
+        var query = session.Query<Notification>().Where(n => n.Status == NotificationStatus.Unmatched);
+        if (after is { } a)
+        {
+            query = query.Where(n => n.AcceptedAt >= a.At);
+        }
+        var rows = (await query.OrderBy(n => n.AcceptedAt).ThenBy(n => n.Id).Take(take + 1 + (after is null ? 0 : take)).ToListAsync(ct))
+            .Where(n => after is not { } c || n.AcceptedAt > c.At || n.Id.CompareTo(c.Id) > 0).ToList();
+        var page = rows.Take(take).ToList();
+        var entries = page.Select(n => AccessLogEntry.Use(caller, null, $"concern:{n.Id}", purpose!)).ToList();
+        if (entries.Count > 0 && await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)
+        {
+            return failed;
+        }
+        if (rows.Count > take)
+        {
+            context.Response.Headers.Link = $"</api/intake?status=unmatched&limit={take}&cursor={WriteCursor(page[^1])}>; rel=\"next\"";
+        }
+        return Results.Ok(page.Select(View).ToList());
+    }
+
+    /// <summary>
+    /// A social worker places an unmatched notification on a family: the child named, or the child with the notification's
+    /// identity code. Like raising a concern through the intake, it needs no relationship with the family first.
+    /// </summary>
+    [WolverinePost("/api/intake/{concernId}/link", OperationId = "linkIntakeNotification")]
+    [Tags("Concerns")]
+    public static async Task<IResult> Link(Guid concernId, LinkNotification command, HttpContext context, OutboxedSessionFactory sessions,
+        IMessageBus bus, AccessLog log, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = Professional.FromClaims(context.User)!;
+        if (!caller.IsSocialWorker)
+        {
+            return Problems.Result(Problems.Forbidden("Social workers place notifications on families."));
+        }
+        var messageContext = (MessageContext)bus;
+        await using var session = sessions.OpenSession(messageContext, caller.Organisation);
+        var notification = concernId == Guid.Empty ? null : await session.LoadAsync<Notification>(concernId, ct);
+        if (notification is null)
+        {
+            return Problems.Result(Problems.NotFound("notification"));
+        }
+        var stream = await session.Events.FetchForExclusiveWriting<Family>(command.FamilyId!.Value, ct);
+        var picture = await session.LoadAsync<FamilyPicture>(command.FamilyId.Value, ct);
+        if (stream.Aggregate is null || picture is null)
+        {
+            return Problems.Result(Problems.NotFound());
+        }
+        // Checked under the family's lock and against the notification as loaded: a racing placement loses on its version.
+        if (notification.Status != NotificationStatus.Unmatched)
+        {
+            return Problems.Result(Problems.Conflict("not-unmatched", $"The notification is {notification.Status}; only an unmatched one is placed."));
+        }
+        var code = notification.Content.Child!.PersonId;
+        var child = command.ChildId is { } named
+            ? picture.Children.FirstOrDefault(c => c.Id == named)
+            : picture.Children.FirstOrDefault(c => code is not null && c.PersonId == code);
+        if (child is null)
+        {
+            return Problems.Result(command.ChildId is null
+                ? Problems.Conflict("child-not-in-family",
+                    "No child of this family has the notification's identity code. Add the child to the family first, or name the child with childId.")
+                : Problems.Invalid("childId", "Name a child of this family."));
+        }
+        if (child.PersonId is not null && code is not null && child.PersonId != code)
+        {
+            return Problems.Result(Problems.Conflict("not-the-child", "This child's identity code is not the one the notification names."));
+        }
+        var version = await NotificationPlacement.PlaceAsync(session, messageContext, stream, notification, child.Id, caller.Id, clock.GetUtcNow(), ct);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (JasperFx.ConcurrencyException)
+        {
+            return Problems.Result(Problems.Conflict("not-unmatched", "The notification was placed meanwhile. Look it up again."));
+        }
+        await log.TryRecordAsync(caller.Organisation, [AccessLogEntry.Use(caller, stream.Id, $"concern:{concernId}", AccessPurpose.Default)], ct);
+        context.Response.Headers.ETag = $"\"{version}\"";
+        return Results.Ok(new NotificationPlaced(concernId, NotificationStatus.Placed, stream.Id, version));
+    }
+
+    /// <summary>Where a placed concern stands for its notifier: received, being processed (urgency assessed), decided.</summary>
+    private static string Stage(PictureConcern c) => c.Decision is not null ? "decided" : c.Urgency is not null ? "being-processed" : "received";
+
+    private static NotificationView View(Notification n) => new(n.Id, n.Status, n.Reason, n.Content.ReceivedAt!.Value, n.DecisionDue,
+        n.Content.Child!, n.Content.Kind!.Value, n.Content.Source!, n.Content.Description!, n.Content.SuspectedOffence, n.Content.PoliceReported,
+        n.Notifier, n.AcceptedAt);
+
+    private sealed record IntakeCursor(DateTimeOffset At, Guid Id);
+
+    private static string WriteCursor(Notification n) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{n.AcceptedAt.UtcTicks}|{n.Id:N}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static IntakeCursor? ReadCursor(string text)
+    {
+        try
+        {
+            var padded = text.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - (padded.Length % 4)) % 4);
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
+            return parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                   && ticks <= DateTimeOffset.MaxValue.UtcTicks && Guid.TryParseExact(parts[1], "N", out var id)
+                ? new IntakeCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id)
+                : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}
+
+public sealed class LinkNotificationValidator : AbstractValidator<LinkNotification>
+{
+    public LinkNotificationValidator() => RuleFor(x => x.FamilyId).RequiredId();
+}
