@@ -49,15 +49,21 @@ public sealed class RateLimitedCallers(TightlyLimitedHost host) : IClassFixture<
         SuiteFigures.HostileRequests(over, over);
     }
 
+}
+
+/// <summary>Unauthenticated callers (school systems) by the connection alone, on a host of their own so no other test spends their bucket.</summary>
+public sealed class AnonymousCallersByAddress(TightlyLimitedHost host) : IClassFixture<TightlyLimitedHost>
+{
     [Fact]
-    public async Task Without_known_proxies_an_X_Forwarded_For_header_buys_no_bucket_of_its_own()
+    public async Task Neither_a_claimed_sender_nor_an_X_Forwarded_For_header_buys_a_bucket_of_its_own()
     {
-        // Anyone can write X-Forwarded-For: unless the deployment names its proxies, it does not tell callers apart.
+        // Anyone can write X-Sender and X-Forwarded-For: the bucket comes from a verified identity or the connection only.
+        // (Unless the deployment names its proxies: then the proxy's forwarded address is the connection, BehindAProxy.)
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 8; i++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/integrations/school-welfare/messages") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
-            request.Headers.Add("X-Sender", "spoofing-school");
+            request.Headers.Add("X-Sender", $"spoofing-school-{i}");
             request.Headers.Add("X-Forwarded-For", $"10.0.0.{i + 1}");
             using var response = await host.CreateClient().SendAsync(request);
             statuses.Add(response.StatusCode);
