@@ -265,6 +265,46 @@ public sealed class SideDoors(CoordinationHost host) : IClassFixture<Coordinatio
     }
 
     [Fact]
+    public async Task Finding_5_a_social_worker_places_an_unmatched_notification_and_bad_placements_write_nothing()
+    {
+        var notifier = host.ClientFor(Caller.Kuraattori());
+        var pupil = TestPupil.New();
+        var id = Guid.Parse((await (await notifier.PostJson("/api/concerns", RouteCatalogue.Notification(pupil.PersonId))).Ok(HttpStatusCode.Accepted))
+            ["concernId"]!.GetValue<string>());
+        var worker = Caller.SocialWorker();
+        var social = host.ClientFor(worker);
+        for (var i = 0; i < 100 && !(await (await social.GetAsync($"/api/concerns/{id}")).Ok())["status"]!.GetValue<string>().Equals("unmatched", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(50);
+        }
+        var (elsewhere, elsewhereChild) = await TestPupil.New().RegisterFamilyAsync(social);
+        var before = await host.EventCount(Orgs.Pirkanmaa);
+        var link = $"/api/intake/{id}/link";
+
+        var notTheChild = await (await social.PostJson(link, new { familyId = elsewhere })).Problem(HttpStatusCode.Conflict);
+        Assert.Equal("https://coordination.example/problems/child-not-in-family", notTheChild["type"]!.GetValue<string>());
+        var wrongCode = await (await social.PostJson(link, new { familyId = elsewhere, childId = elsewhereChild })).Problem(HttpStatusCode.Conflict);
+        Assert.Equal("https://coordination.example/problems/not-the-child", wrongCode["type"]!.GetValue<string>());
+        await (await social.PostJson(link, new { familyId = elsewhere, childId = Guid.NewGuid() })).Problem(HttpStatusCode.BadRequest);
+        await (await social.PostJson(link, new { familyId = Guid.NewGuid() })).Problem(HttpStatusCode.NotFound);
+        await (await social.PostJson($"/api/intake/{Guid.NewGuid()}/link", new { familyId = elsewhere })).Problem(HttpStatusCode.NotFound);
+        await (await social.PostJson(link, new { })).Problem(HttpStatusCode.BadRequest);
+        await (await notifier.PostJson(link, new { familyId = elsewhere })).Problem(HttpStatusCode.Forbidden);
+        Assert.Equal(before, await host.EventCount(Orgs.Pirkanmaa));
+
+        // Placed on the pupil's family once registered: the concern's clock ran from the notification's receipt.
+        var (familyId, childId) = await pupil.RegisterFamilyAsync(social);
+        var placed = await (await social.PostJson(link, new { familyId })).Ok();
+        Assert.Equal("placed", placed["status"]!.GetValue<string>());
+        var concern = Assert.Single((await (await social.GetAsync($"/api/families/{familyId}/picture")).Ok())["concerns"]!.AsArray())!;
+        Assert.Equal(id.ToString(), concern["concernId"]!.GetValue<string>());
+        Assert.Equal(childId.ToString(), concern["childIds"]![0]!.GetValue<string>());
+        var again = await (await social.PostJson(link, new { familyId })).Problem(HttpStatusCode.Conflict);
+        Assert.Equal("https://coordination.example/problems/not-unmatched", again["type"]!.GetValue<string>());
+        Assert.Equal("received", (await (await notifier.GetAsync($"/api/concerns/{id}")).Ok())["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Finding_6_registering_a_family_that_exists_is_a_possible_duplicate_unless_it_is_a_separate_household()
     {
         var worker = host.ClientFor(Caller.SocialWorker());
