@@ -28,6 +28,9 @@ public sealed class Relationships
     /// <summary>Concerns not yet decided: the organisation's social work intake has received them (LsL 25-26 §).</summary>
     public HashSet<Guid> UndecidedConcerns { get; set; } = [];
 
+    /// <summary>A concern waits for its decision: stored with the rest, so a list can find such families by index.</summary>
+    public bool AwaitingDecision => UndecidedConcerns.Count > 0;
+
     /// <summary>
     /// The one place that says which facts create or end relationships. The write model and the picture both call it
     /// for every fact, so what a write allows and what a read allows cannot drift apart.

@@ -1,8 +1,10 @@
 using Coordination.Audit;
 using Coordination.Deadlines;
 using Coordination.Families;
+using Coordination.Hosting;
 using JasperFx.Events;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine;
 
 namespace Coordination.Concerns;
@@ -28,5 +30,29 @@ public static class ConcernPlacement
             }
         }
         return before + 1;
+    }
+
+    /// <summary>
+    /// The child of the family that something arriving for a person is placed on, when a social worker places it: the child
+    /// they name, or the one with the identity code it came with. A code that is not the child's is a conflict.
+    /// </summary>
+    /// <param name="noun">What the arrival calls the person (<c>pupil</c>, <c>child</c>), for the problem's type.</param>
+    /// <param name="whose">Whose identity code it is, as the problem says it ("the pupil's").</param>
+    public static (SituationalPicture.PictureMember? Child, ProblemDetails? Problem) ChildToPlaceOn(SituationalPicture.FamilyPicture family,
+        Guid? namedChildId, string? personId, string noun, string whose)
+    {
+        var child = namedChildId is { } named
+            ? family.Children.FirstOrDefault(c => c.Id == named)
+            : family.Children.FirstOrDefault(c => personId is not null && c.PersonId == personId);
+        if (child is null)
+        {
+            return (null, namedChildId is null
+                ? Problems.Conflict($"{noun}-not-in-family",
+                    $"No child of this family has {whose} identity code. Add the child to the family first, or name the child with childId.")
+                : Problems.Invalid("childId", "Name a child of this family."));
+        }
+        return child.PersonId is not null && personId is not null && child.PersonId != personId
+            ? (null, Problems.Conflict($"not-the-{noun}", $"This child's identity code is not {whose}."))
+            : (child, null);
     }
 }

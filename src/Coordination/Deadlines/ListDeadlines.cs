@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Coordination.Access;
 using Coordination.Audit;
@@ -126,30 +125,17 @@ public sealed record DeadlineQuery(DeadlineState? State, DateOnly Today, int Due
 
 public sealed record DeadlineRow(Guid FamilyId, Deadline Deadline, Relationships Relationships);
 
-/// <summary>The opaque cursor of the deadline list: base64url of its three parts.</summary>
+/// <summary>The cursor of the deadline list: the last item's due date, family and deadline key.</summary>
 public static class Cursor
 {
-    public static string Write(DateOnly due, Guid familyId, string key) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{due:yyyy-MM-dd}|{familyId:N}|{key}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string Write(DateOnly due, Guid familyId, string key) => PageCursor.Write($"{due:yyyy-MM-dd}", $"{familyId:N}", key);
 
-    public static DeadlineCursor? Read(string text)
-    {
-        try
-        {
-            var padded = text.Replace('-', '+').Replace('_', '/');
-            padded += new string('=', (4 - (padded.Length % 4)) % 4);
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
-            return parts.Length == 3
-                   && DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var due)
-                   && Guid.TryParseExact(parts[1], "N", out var family) && parts[2].Length is > 0 and <= 100
-                ? new DeadlineCursor(due, family, parts[2])
-                : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
+    public static DeadlineCursor? Read(string text) =>
+        PageCursor.Read(text, 3) is [var day, var family, var key]
+        && DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var due)
+        && Guid.TryParseExact(family, "N", out var familyId) && key.Length is > 0 and <= 100
+            ? new DeadlineCursor(due, familyId, key)
+            : null;
 }
 
 /// <summary>
@@ -170,18 +156,27 @@ public static class DeadlineRows
         command.Parameters.Add(new NpgsqlParameter("org", caller.Organisation));
         if (!wholeOrganisation)
         {
-            // The facts of FamilyAccess.HasRelationship, as containment the index serves.
-            where.Add("""
-                (f.data -> 'relationships' @> jsonb_build_object('professionalIds', jsonb_build_array(@id::text))
-                 or f.data -> 'relationships' @> jsonb_build_object('responsibleSocialWorkerId', @id::text)
-                 or f.data -> 'relationships' @> jsonb_build_object('invitedAgencies', jsonb_build_array(@agency::text))
-                 or (f.data -> 'relationships' ->> 'teamId')::uuid = any(@teams)
-                 or (@intake and jsonb_array_length(f.data -> 'relationships' -> 'undecidedConcerns') > 0))
-                """);
+            // The facts of FamilyAccess.HasRelationship, each as a containment the GIN index on relationships serves.
+            const string r = "f.data -> 'relationships' @> ";
+            var arms = new List<string>
+            {
+                r + "jsonb_build_object('professionalIds', jsonb_build_array(@id::text))",
+                r + "jsonb_build_object('responsibleSocialWorkerId', @id::text)",
+                r + "jsonb_build_object('invitedAgencies', jsonb_build_array(@agency::text))",
+            };
             command.Parameters.Add(new NpgsqlParameter("id", caller.Id));
             command.Parameters.Add(new NpgsqlParameter("agency", Kebab.Name(caller.Agency)));
-            command.Parameters.Add(new NpgsqlParameter("teams", teams.ToArray()));
-            command.Parameters.Add(new NpgsqlParameter("intake", caller.IsSocialWorker));
+            var i = 0;
+            foreach (var team in teams)
+            {
+                arms.Add(r + $"jsonb_build_object('teamId', @team{i}::text)");
+                command.Parameters.Add(new NpgsqlParameter($"team{i++}", team.ToString()));
+            }
+            if (caller.IsSocialWorker)
+            {
+                arms.Add(r + "'{\"awaitingDecision\": true}'::jsonb"); // the intake
+            }
+            where.Add($"({string.Join(" or ", arms)})");
         }
         if (q.Mine)
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Serialization;
 using Coordination.Access;
 using Coordination.Audit;
@@ -202,22 +201,13 @@ public static class IntakeRoutes
         {
             return Problems.Result(Problems.Conflict("not-unmatched", $"The notification is {notification.Status}; only an unmatched one is placed."));
         }
-        var code = notification.Content.Child!.PersonId;
-        var child = command.ChildId is { } named
-            ? picture.Children.FirstOrDefault(c => c.Id == named)
-            : picture.Children.FirstOrDefault(c => code is not null && c.PersonId == code);
-        if (child is null)
+        var (child, wrong) = ConcernPlacement.ChildToPlaceOn(picture, command.ChildId, notification.Content.Child!.PersonId, "child",
+            "the notification's");
+        if (wrong is not null)
         {
-            return Problems.Result(command.ChildId is null
-                ? Problems.Conflict("child-not-in-family",
-                    "No child of this family has the notification's identity code. Add the child to the family first, or name the child with childId.")
-                : Problems.Invalid("childId", "Name a child of this family."));
+            return Problems.Result(wrong);
         }
-        if (child.PersonId is not null && code is not null && child.PersonId != code)
-        {
-            return Problems.Result(Problems.Conflict("not-the-child", "This child's identity code is not the one the notification names."));
-        }
-        var version = await NotificationPlacement.PlaceAsync(session, messageContext, stream, notification, child.Id, caller.Id, clock.GetUtcNow(), ct);
+        var version = await NotificationPlacement.PlaceAsync(session, messageContext, stream, notification, child!.Id, caller.Id, clock.GetUtcNow(), ct);
         try
         {
             await session.SaveChangesAsync(ct);
@@ -240,26 +230,14 @@ public static class IntakeRoutes
 
     private sealed record IntakeCursor(DateTimeOffset At, Guid Id);
 
-    private static string WriteCursor(Notification n) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{n.AcceptedAt.UtcTicks}|{n.Id:N}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string WriteCursor(Notification n) => PageCursor.Write($"{n.AcceptedAt.UtcTicks}", $"{n.Id:N}");
 
-    private static IntakeCursor? ReadCursor(string text)
-    {
-        try
-        {
-            var padded = text.Replace('-', '+').Replace('_', '/');
-            padded += new string('=', (4 - (padded.Length % 4)) % 4);
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
-            return parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                   && ticks <= DateTimeOffset.MaxValue.UtcTicks && Guid.TryParseExact(parts[1], "N", out var id)
-                ? new IntakeCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id)
-                : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
+    private static IntakeCursor? ReadCursor(string text) =>
+        PageCursor.Read(text, 2) is [var at, var last]
+        && long.TryParse(at, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTimeOffset.MaxValue.UtcTicks
+        && Guid.TryParseExact(last, "N", out var id)
+            ? new IntakeCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id)
+            : null;
 }
 
 public sealed class LinkNotificationValidator : AbstractValidator<LinkNotification>

@@ -176,23 +176,13 @@ public static class SchoolMessageRoutes
             return Problems.Result(Problems.Conflict("not-unmatched",
                 $"The message is {record.Status}; only an unmatched message is linked."));
         }
-        var pupil = record.Message!.Pupil;
-        var child = command.ChildId is { } named
-            ? picture.Children.FirstOrDefault(c => c.Id == named)
-            : picture.Children.FirstOrDefault(c => pupil.PersonId is not null && c.PersonId == pupil.PersonId);
-        if (child is null)
+        var (child, wrong) = Concerns.ConcernPlacement.ChildToPlaceOn(picture, command.ChildId, record.Message!.Pupil.PersonId, "pupil", "the pupil's");
+        if (wrong is not null)
         {
-            return Problems.Result(command.ChildId is null
-                ? Problems.Conflict("pupil-not-in-family",
-                    "No child of this family has the pupil's identity code. Add the child to the family first, or name the child with childId.")
-                : Problems.Invalid("childId", "Name a child of this family."));
-        }
-        if (child.PersonId is not null && pupil.PersonId is not null && child.PersonId != pupil.PersonId)
-        {
-            return Problems.Result(Problems.Conflict("not-the-pupil", "This child's identity code is not the pupil's."));
+            return Problems.Result(wrong);
         }
 
-        var version = await SchoolMessagePlacement.PlaceAsync(session, messageContext, stream, record, child.Id, caller.Id, clock.GetUtcNow(), ct);
+        var version = await SchoolMessagePlacement.PlaceAsync(session, messageContext, stream, record, child!.Id, caller.Id, clock.GetUtcNow(), ct);
         try
         {
             await session.SaveChangesAsync(ct);
