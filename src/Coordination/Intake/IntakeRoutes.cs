@@ -120,6 +120,7 @@ public static class IntakeRoutes
     /// <summary>The notifications no single family holds the child of, oldest first, for the intake's social workers to place.</summary>
     [WolverineGet("/api/intake", OperationId = "listIntake")]
     [Tags("Concerns")]
+    [ProducesResponseType<List<NotificationView>>(StatusCodes.Status200OK)]
     public static async Task<IResult> List(string? status, int? limit, string? cursor, IDocumentStore store, AccessLog log, HttpContext context,
         CancellationToken ct)
     {
@@ -175,6 +176,7 @@ public static class IntakeRoutes
     /// </summary>
     [WolverinePost("/api/intake/{concernId}/link", OperationId = "linkIntakeNotification")]
     [Tags("Concerns")]
+    [ProducesResponseType<NotificationPlaced>(StatusCodes.Status200OK)]
     public static async Task<IResult> Link(Guid concernId, LinkNotification command, HttpContext context, OutboxedSessionFactory sessions,
         IMessageBus bus, AccessLog log, TimeProvider clock, CancellationToken ct)
     {
