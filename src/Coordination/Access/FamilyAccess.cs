@@ -21,13 +21,14 @@ namespace Coordination.Access;
 public static class FamilyAccess
 {
     /// <param name="teamMembers">The current members of the family's team, when the caller has to be looked for there.</param>
+    /// <remarks>A coordinator relates to families through a team only: they prepare its meetings, they do no case work.</remarks>
     public static bool HasRelationship(Professional caller, Relationships relationships, IReadOnlySet<string>? teamMembers = null) =>
-        caller.IsCaseworkingProfessional
-        && (relationships.ProfessionalIds.Contains(caller.Id)
-            || relationships.ResponsibleSocialWorkerId == caller.Id
-            || relationships.InvitedAgencies.Contains(caller.Agency)
-            || (caller.IsSocialWorker && relationships.UndecidedConcerns.Count > 0)
-            || (relationships.TeamId is not null && teamMembers?.Contains(caller.Id) == true));
+        (caller.IsCaseworker
+         && (relationships.ProfessionalIds.Contains(caller.Id)
+             || relationships.ResponsibleSocialWorkerId == caller.Id
+             || relationships.InvitedAgencies.Contains(caller.Agency)
+             || (caller.IsSocialWorker && relationships.AwaitsDecisionOfOthers(caller.Id))))
+        || (caller.IsCaseworkingProfessional && relationships.TeamId is not null && teamMembers?.Contains(caller.Id) == true);
 
     /// <summary>
     /// <see cref="HasRelationship"/>, reading the family's team only when nothing else relates the caller to the family:

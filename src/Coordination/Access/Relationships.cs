@@ -28,8 +28,18 @@ public sealed class Relationships
     /// <summary>Concerns not yet decided: the organisation's social work intake has received them (LsL 25-26 §).</summary>
     public HashSet<Guid> UndecidedConcerns { get; set; } = [];
 
+    /// <summary>
+    /// Who notified each undecided concern, where the notification was their own agency's (a social worker notifying as
+    /// one): the intake relates the organisation's other social workers to the family, never the notifier (ATL 9 §).
+    /// </summary>
+    public Dictionary<Guid, string> Notifiers { get; set; } = [];
+
     /// <summary>A concern waits for its decision: stored with the rest, so a list can find such families by index.</summary>
     public bool AwaitingDecision => UndecidedConcerns.Count > 0;
+
+    /// <summary>The intake has a concern of this family waiting that <paramref name="professionalId"/> did not notify.</summary>
+    public bool AwaitsDecisionOfOthers(string professionalId) =>
+        UndecidedConcerns.Any(c => !(Notifiers.TryGetValue(c, out var notifier) && notifier == professionalId));
 
     /// <summary>
     /// The one place that says which facts create or end relationships. The write model and the picture both call it
@@ -45,12 +55,18 @@ public sealed class Relationships
                 break; // sent by a school system, which is no professional
             case ConcernRaised raised:
                 // A notifier is no party to the client relationship (ATL 9 §; LsL 25 §): raising a concern relates nobody.
-                // The intake (social work) has it until it is decided.
+                // The intake (social work) has it until it is decided; a social worker who recorded someone else's
+                // notification (a guardian's call, the police's) is the intake, one who notified as social work is not.
                 UndecidedConcerns.Add(raised.ConcernId);
+                if (raised.Via is null && NotifiesAsItself(raised.By.Agency, raised.Source.Agency))
+                {
+                    Notifiers[raised.ConcernId] = raised.By.Id;
+                }
                 break;
             case ConcernDecided decided:
                 ProfessionalIds.Add(decided.By.Id);
                 UndecidedConcerns.Remove(decided.ConcernId);
+                Notifiers.Remove(decided.ConcernId);
                 break;
             case AgencyInvited { ProfessionalId: null } invited:
                 ProfessionalIds.Add(invited.By.Id);
@@ -76,4 +92,11 @@ public sealed class Relationships
                 break;
         }
     }
+
+    private static bool NotifiesAsItself(Agency recorder, SourceAgency source) => (recorder, source) switch
+    {
+        (Agency.SocialWork, SourceAgency.SocialWork) or (Agency.ChildPsychiatry, SourceAgency.ChildPsychiatry)
+            or (Agency.SchoolWelfare, SourceAgency.SchoolWelfare) or (Agency.FamilyWork, SourceAgency.FamilyWork) => true,
+        _ => false,
+    };
 }

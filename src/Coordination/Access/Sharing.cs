@@ -66,6 +66,13 @@ public abstract record Datum(Agency Owner, IReadOnlyCollection<Guid> Subjects)
     /// <summary>An invitation's question: social work's, asked of the invited agency (SHL 41 §).</summary>
     public static CaseRecord Invitation(Agency invited, IReadOnlyCollection<Guid> children) => new(Agency.SocialWork, children, invited, "shl-41");
 
+    /// <summary>
+    /// A systemic team's discussion of the family (ATL 44 §): the record of child protection, whose teams they are, whoever
+    /// of the team typed it; about every child of the family.
+    /// </summary>
+    public static Discussion SystemicRecord(IReadOnlyCollection<Guid> children, IReadOnlyCollection<string> participantIds) =>
+        new(Agency.SocialWork, children, participantIds);
+
     /// <summary>A concern's content, urgency reasoning, decision reason or conclusion: the child welfare record's (LsL 25 §, 26 §; SHL 37 §).</summary>
     public static CaseRecord SocialWorkRecord(IReadOnlyCollection<Guid> children) => new(Agency.SocialWork, children);
 }

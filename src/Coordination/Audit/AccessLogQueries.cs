@@ -8,9 +8,10 @@ public sealed record AccessLogRow(long Id, string Kind, DateTimeOffset RecordedA
     string ProfessionalId, string ProfessionalName, string Agency, string Purpose, string? Basis, string? Justification,
     IReadOnlyList<Guid>? Subjects);
 
-/// <param name="AboutMembers">Only rows about the whole family or naming one of these members among their subjects (ATL 11 §).</param>
+/// <param name="AboutMembers">Of the families' rows, only those about the whole family or naming one of these members among their subjects (ATL 11 §).</param>
+/// <param name="OrData">Rows about these data as well, of any family or none (a notification before it was placed).</param>
 public sealed record AccessLogFilter(Guid[]? FamilyIds, string? ProfessionalId, DateTimeOffset? From, DateTimeOffset? To, long? AfterId, int Limit,
-    Guid[]? AboutMembers = null);
+    Guid[]? AboutMembers = null, string[]? OrData = null);
 
 /// <summary>Reads the access log of one organisation. Only audit routes call this.</summary>
 public static class AccessLogQueries
@@ -24,8 +25,19 @@ public static class AccessLogQueries
         command.Parameters.Add(new NpgsqlParameter("organisation", organisation));
         if (filter.FamilyIds is { } families)
         {
-            where.Add("family_id = any(@families)");
+            var ofFamilies = "family_id = any(@families)";
             command.Parameters.Add(new NpgsqlParameter("families", families));
+            if (filter.AboutMembers is { } members)
+            {
+                ofFamilies += " and (subjects is null or subjects && @members)";
+                command.Parameters.Add(new NpgsqlParameter("members", members));
+            }
+            if (filter.OrData is { Length: > 0 } data)
+            {
+                ofFamilies = $"({ofFamilies}) or data = any(@data)";
+                command.Parameters.Add(new NpgsqlParameter("data", data));
+            }
+            where.Add($"({ofFamilies})");
         }
         if (filter.ProfessionalId is { } professional)
         {
@@ -41,11 +53,6 @@ public static class AccessLogQueries
         {
             where.Add("recorded_at < @to");
             command.Parameters.Add(new NpgsqlParameter("to", to.ToUniversalTime()));
-        }
-        if (filter.AboutMembers is { } members)
-        {
-            where.Add("(subjects is null or subjects && @members)");
-            command.Parameters.Add(new NpgsqlParameter("members", members));
         }
         if (filter.AfterId is { } after)
         {

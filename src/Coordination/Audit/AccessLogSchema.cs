@@ -39,6 +39,7 @@ public sealed class AccessLogSchema(IDocumentStore store) : IHostedService
             alter table {table} add column if not exists subjects uuid[];
             create index if not exists access_log_by_family on {table} (organisation, family_id, recorded_at);
             create index if not exists access_log_by_professional on {table} (organisation, professional_id, recorded_at);
+            create index if not exists access_log_by_data on {table} (organisation, data);
             create or replace function {schema}.access_log_is_append_only() returns trigger language plpgsql as $$
             begin
                 raise exception 'the access log is append-only (ATL 10 §)' using errcode = 'insufficient_privilege';

@@ -32,17 +32,21 @@ public static class AccessReportsEndpoint
             return Problems.Result(invalid);
         }
         await using var session = store.QuerySession(caller.Organisation);
-        var familyIds = (await session.FamiliesHoldingAsync(request.PersonId!, ct)).ToArray();
+        var personId = request.PersonId!;
+        var familyIds = (await session.FamiliesHoldingAsync(personId, ct)).ToArray();
         // The person's own rows only (the gate, docs/sharing.md §4): a use of the whole family, or a datum about them; never
-        // what concerned a sibling alone.
-        var members = familyIds.Length == 0
-            ? []
-            : (await session.LoadManyAsync<SituationalPicture.FamilyPicture>(ct, familyIds))
-                .SelectMany(p => p.Children.Concat(p.Guardians)).Where(m => m.PersonId == request.PersonId).Select(m => m.Id).ToArray();
-        var entries = familyIds.Length == 0
+        // what concerned a sibling alone. And what was about them before it reached a family: a notification or a school
+        // message while it waited unplaced (its rows name no family).
+        var pictures = familyIds.Length == 0 ? [] : await session.LoadManyAsync<SituationalPicture.FamilyPicture>(ct, familyIds);
+        var members = pictures.SelectMany(p => p.Children.Concat(p.Guardians)).Where(m => m.PersonId == personId).Select(m => m.Id).ToArray();
+        var notifications = await session.Query<Intake.Notification>().Where(n => n.Content.Child!.PersonId == personId).Select(n => n.Id).ToListAsync(ct);
+        var messages = await session.Query<SchoolWelfare.InboundMessage>().Where(m => m.Message!.Pupil.PersonId == personId).Select(m => m.Id)
+            .ToListAsync(ct);
+        string[] data = [.. notifications.Select(id => $"concern:{id}"), .. messages.Select(id => $"school-message:{id}")];
+        var entries = familyIds.Length == 0 && data.Length == 0
             ? []
             : await AccessLogQueries.ReadAsync(store, caller.Organisation,
-                new AccessLogFilter(familyIds, null, null, null, null, int.MaxValue, AboutMembers: members), ct);
+                new AccessLogFilter(familyIds, null, null, null, null, int.MaxValue, AboutMembers: members, OrData: data), ct);
 
         var logged = familyIds.Length == 0
             ? [AccessLogEntry.Use(caller, null, "access-report", purpose!)]

@@ -20,16 +20,22 @@ namespace Coordination.Audit;
 /// </summary>
 public static class HistoryViews
 {
+    /// <remarks>
+    /// The hash chain is the auditors' tamper evidence. A fact's hash covers all of its content, so to anyone else it would
+    /// let a short withheld text (a diagnosis code) be guessed and checked: only auditors are shown hashes.
+    /// </remarks>
     public static IReadOnlyList<HistoryEntry> For(SharingCut cut, IEnumerable<IEvent> events, FamilyPicture picture, SystemicRecord? systemic)
     {
         cut.Frame();
+        var auditor = cut.Viewer.Agency == Identity.Agency.Audit;
         return events.Select(e =>
         {
             var fact = (IFamilyEvent)e.Data;
             var data = JsonSerializer.SerializeToNode(e.Data, e.Data.GetType(), Json.Options)!.AsObject();
             Cut(cut, fact, data, picture, systemic);
             return new HistoryEntry(e.Sequence, e.Version, e.EventTypeName, fact.OccurredAt, e.Timestamp, fact.By, data,
-                e.GetHeader(HashChain.HashHeader)?.ToString(), e.GetHeader(HashChain.PreviousHeader)?.ToString());
+                auditor ? e.GetHeader(HashChain.HashHeader)?.ToString() : null,
+                auditor ? e.GetHeader(HashChain.PreviousHeader)?.ToString() : null);
         }).ToList();
     }
 
@@ -48,7 +54,7 @@ public static class HistoryViews
         {
             case ConcernRaised c:
                 Content(data, cut.Decide($"concern:{c.ConcernId}", Datum.SocialWorkRecord(c.ChildIds)),
-                    "description", "suspectedOffence", "policeReported", "source.organisation", "source.reporterRole", "source.anonymous");
+                    "description", "suspectedOffence", "policeReported", "source.organisation", "source.reporterRole", "source.anonymous", "via");
                 break;
             case UrgencyAssessed u:
                 Content(data, cut.Decide($"concern:{u.ConcernId}", Datum.SocialWorkRecord(ConcernChildren(u.ConcernId))), "reasoning");
@@ -81,7 +87,7 @@ public static class HistoryViews
                     "summary", "clientOpinion", "namedWorkerNeeded");
                 break;
             case SystemicDiscussionRecorded d:
-                Content(data, cut.Decide($"discussion:{d.DiscussionId}", new Datum.Discussion(d.By.Agency, family, d.ParticipantIds)), "reflections");
+                Content(data, cut.Decide($"discussion:{d.DiscussionId}", Datum.SystemicRecord(family, d.ParticipantIds)), "reflections");
                 break;
             case HypothesisRecorded h:
                 Content(data, Discussion($"hypothesis:{h.HypothesisId}:{h.Revision}", h.DiscussionId), "text", "status", "evidenceVersions");

@@ -47,34 +47,35 @@ public static class ConfirmPsychiatricEntryEndpoint
         {
             return forbidden;
         }
+        if (caller.Agency == Agency.ChildPsychiatry)
+        {
+            // ATL 26 § 2: the gate is for those outside child psychiatry, which reads psychiatric entries as it finds them.
+            return Decision.Refuse(Problems.Forbidden("Child psychiatry needs no confirmation: psychiatric entries are shown to it as they are."));
+        }
+        // The gate as it would stand once this viewer has confirmed: is the entry theirs to see at all (C2-C5)? Asked first,
+        // so that a contribution the viewer may not see answers alike whatever its category.
+        var disclosure = Sharing.Decide(caller,
+            new Datum.Contribution(contribution.Agency, entry.ChildIds, contribution.Category, contribution.LegalBasis, [caller.Id]),
+            family.ConsentsInForce(now));
+        if (disclosure is not Disclosure.Shown { Basis: var basis })
+        {
+            return disclosure is Disclosure.OwnRecord
+                ? Decision.Refuse(Problems.Conflict("confirmation-not-needed", "Your agency's own entries need no confirmation."))
+                : Decision.Refuse(Problems.Forbidden(
+                    "No consent in force or legal provision lets your agency see this entry; confirming cannot change that."));
+        }
         if (contribution.Category != ContributionCategory.PsychiatricEntry)
         {
             return Decision.Refuse(Problems.Conflict("confirmation-not-needed", "Only psychiatric entries sit behind a confirmation."));
         }
-        // The gate as it would stand once this viewer has confirmed: is the entry theirs to see at all (C2-C5)?
-        var disclosure = Sharing.Decide(caller,
-            new Datum.Contribution(contribution.Agency, entry.ChildIds, contribution.Category, contribution.LegalBasis, [caller.Id]),
-            family.ConsentsInForce(now));
-        var basis = disclosure switch
-        {
-            Disclosure.Shown shown => shown.Basis,
-            Disclosure.OwnRecord => "own-agency",
-            _ => null,
-        };
-        if (basis is null)
-        {
-            return Decision.Refuse(Problems.Forbidden(
-                "No consent in force or legal provision lets your agency see this entry; confirming cannot change that."));
-        }
         var confirmed = new PsychiatricEntryConfirmed(contributionId, assessment.Id, command.Purpose!, command.Justification!, basis,
             caller.AsActor(), now);
         var data = $"contribution:{contributionId}";
-        List<AccessLogEntry> log = [AccessLogEntry.Use(caller, family.Id, data, command.Purpose!)];
-        if (disclosure is Disclosure.Shown)
-        {
-            log.Add(AccessLogEntry.Disclosed(caller, family.Id, data, contribution.Agency, basis, command.Purpose!, command.Justification,
-                entry.ChildIds));
-        }
+        List<AccessLogEntry> log =
+        [
+            AccessLogEntry.Use(caller, family.Id, data, command.Purpose!),
+            AccessLogEntry.Disclosed(caller, family.Id, data, contribution.Agency, basis, command.Purpose!, command.Justification, entry.ChildIds),
+        ];
         return new Decision.Accepted([confirmed], version => new ConfirmedEntryResponse(version, entry, basis), StatusCodes.Status200OK)
         {
             AccessLog = log,

@@ -33,7 +33,7 @@ public static class ListDeadlinesEndpoint
         HttpContext context, TimeProvider clock, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
-        var wholeOrganisation = caller.Agency == Agency.SocialWork && caller.Has(Role.Admin);
+        var wholeOrganisation = caller.IsSocialWorkAdmin;
         if (!caller.IsCaseworkingProfessional && !wholeOrganisation)
         {
             return Problems.Result(Problems.Forbidden("Deadlines are for case-working professionals, and a social-work admin."));
@@ -133,9 +133,14 @@ public static class Cursor
     public static DeadlineCursor? Read(string text) =>
         PageCursor.Read(text, 3) is [var day, var family, var key]
         && DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var due)
-        && Guid.TryParseExact(family, "N", out var familyId) && key.Length is > 0 and <= 100
+        && Guid.TryParseExact(family, "N", out var familyId) && IsDeadlineKey(key)
             ? new DeadlineCursor(due, familyId, key)
             : null;
+
+    /// <summary>A key as <see cref="DeadlineRules.Key"/> writes them (<c>assessment-decision:&lt;id&gt;</c>): nothing else reaches the query.</summary>
+    private static bool IsDeadlineKey(string key) =>
+        key.Split(':') is [var kind, var subject] && kind.Length is > 0 and <= 40 && kind.All(c => c is (>= 'a' and <= 'z') or '-')
+        && Guid.TryParseExact(subject, "N", out _);
 }
 
 /// <summary>

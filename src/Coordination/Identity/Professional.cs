@@ -58,6 +58,9 @@ public sealed record Professional(string Id, string Name, string Organisation, A
     /// </summary>
     public bool IsCaseworkingProfessional => IsCaseworker || (OfCaseworkingAgency && Has(Role.Coordinator));
 
+    /// <summary>The organisation's social-work admin: manages systemic teams (child protection's) and sees the whole organisation's deadlines.</summary>
+    public bool IsSocialWorkAdmin => Agency == Agency.SocialWork && Has(Role.Admin);
+
     /// <summary>A social worker: the statutory decisions of child welfare are theirs (LsL 26-27 §, SHL 36-37 §).</summary>
     public bool IsSocialWorker => Agency == Agency.SocialWork
                                   && (Has(Role.Caseworker) || Has(Role.ResponsibleSocialWorker) || Has(Role.ConsultantSocialWorker));

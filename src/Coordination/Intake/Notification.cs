@@ -49,7 +49,8 @@ public static class IntakeSetup
     public const string Queue = "intake";
 
     public static void ConfigureIntake(this StoreOptions opts) =>
-        opts.Schema.For<Notification>().UseOptimisticConcurrency(true).Index(n => n.Status).Index(n => n.AcceptedAt);
+        opts.Schema.For<Notification>().UseOptimisticConcurrency(true).Index(n => n.Status).Index(n => n.AcceptedAt)
+            .Index(n => n.Content.Child!.PersonId); // an access report finds a child's notifications (ATL 11 §)
 
     /// <summary>Places a notification: the one family of the organisation that holds the child, or none (unmatched).</summary>
     public static async Task<(IReadOnlyList<Guid> Families, string? Reason)> CandidatesAsync(IQuerySession session, Notification n,

@@ -8,7 +8,8 @@ public static class SchoolWelfareSetup
     {
         // A message names only its sender, so sender ids are one namespace for every organisation.
         opts.Schema.For<SchoolSender>().SingleTenanted().Index(s => s.Organisation);
-        opts.Schema.For<InboundMessage>().UseOptimisticConcurrency(true).Index(m => m.Status);
+        opts.Schema.For<InboundMessage>().UseOptimisticConcurrency(true).Index(m => m.Status)
+            .Index(m => m.Message!.Pupil.PersonId); // an access report finds a pupil's messages (ATL 11 §)
     }
 
     public static void ConfigureSchoolWelfare(this WebApplicationBuilder builder)

@@ -64,7 +64,7 @@ public sealed record ConcernView(
             shown ? c.RecordedBy : null,
             c.Urgency is { } u ? new UrgencyView(u.Urgent, shown ? u.Reasoning : null, u.AssessedAt, u.By) : null,
             c.Decision is { } d ? new DecisionView(d.Decision, shown ? d.Reason : null, d.DecidedAt, d.ChildAndGuardianInformedAt, d.AssessmentId, d.By) : null,
-            c.Via, !shown, (decision as Disclosure.Withheld)?.Reason);
+            shown ? c.Via : null, !shown, (decision as Disclosure.Withheld)?.Reason); // the school it came from is the notifier's
     }
 }
 
@@ -143,19 +143,24 @@ public static class PictureViews
     public const int TimelineLength = 30;
 
     /// <summary>The contributions whose content this viewer may read now: the only ones whose text is loaded.</summary>
-    public static IReadOnlyList<Guid> Readable(Professional viewer, FamilyPicture p, DateTimeOffset now)
+    public static IReadOnlyList<Guid> Readable(Professional viewer, FamilyPicture p, DateTimeOffset now, IReadOnlySet<Guid>? stillInForce = null)
     {
-        var consents = p.SharingConsents(now);
+        var consents = Consents(p, now, stillInForce);
         return p.Assessments.SelectMany(a => a.Contributions)
             .Where(c => Sharing.Decide(viewer, Data.Of(c), consents) is Disclosure.OwnRecord or Disclosure.Shown)
             .Select(c => c.ContributionId).ToList();
     }
 
+    /// <param name="stillInForce">
+    /// For a replay: the consents in force today. A consent shares only while it is in force, and what was recorded after
+    /// its withdrawal never flowed under it, however its date was given (docs/sharing.md §2), so a replay relies only on
+    /// consents in force both at its moment and now.
+    /// </param>
     public static ViewerPicture For(Professional viewer, FamilyPicture p, DateTimeOffset now,
-        IReadOnlyDictionary<Guid, ContributionContent> contents, SystemicTeams.SystemicRecord? systemic)
+        IReadOnlyDictionary<Guid, ContributionContent> contents, SystemicTeams.SystemicRecord? systemic, IReadOnlySet<Guid>? stillInForce = null)
     {
         var today = FinnishCalendar.HelsinkiDate(now);
-        var cut = new SharingCut(viewer, p.SharingConsents(now));
+        var cut = new SharingCut(viewer, Consents(p, now, stillInForce));
         cut.Frame();
         var children = p.AllChildIds();
         var concerns = p.Concerns.Select(c => ConcernView.Of(c, cut.Decide($"concern:{c.ConcernId}", Datum.SocialWorkRecord(c.ChildIds)))).ToList();
@@ -176,6 +181,9 @@ public static class PictureViews
             p.RegisteredAt, p.LastRecordedAt, p.Team, team.Hypotheses, team.OpenActions, reports);
         return new ViewerPicture(view, cut.Shared);
     }
+
+    private static IReadOnlyList<ConsentInForce> Consents(FamilyPicture p, DateTimeOffset moment, IReadOnlySet<Guid>? stillInForce) =>
+        [.. p.SharingConsents(moment).Where(c => stillInForce is null || stillInForce.Contains(c.ConsentId))];
 
     private static object SchoolReport(SharingCut cut, PictureSchoolReport report) =>
         cut.Decide($"school-report:{report.ReportId}", Data.Of(report)) is Disclosure.Withheld withheld

@@ -36,6 +36,11 @@ public static class AllocateFamilyEndpoint
         {
             return Decision.Refuse(Problems.Forbidden("Only the team's members allocate families to it."));
         }
+        // LsL 13 b §: naming the responsible social worker is a statutory decision, a social worker's (docs/sharing.md §6).
+        if (Refusals.SocialWorkOnly(caller, "allocates a family and names its responsible social worker") is { } forbidden)
+        {
+            return forbidden;
+        }
         var worker = team.Current(command.ResponsibleSocialWorkerId!);
         if (worker?.Role is not (TeamRole.ConsultantSocialWorker or TeamRole.SocialWorker))
         {

@@ -21,13 +21,13 @@ public static class FormTeamEndpoint
         return writes.StartAsync(teamId, () => Decide(teamId, command, writes.Caller, writes.Now));
     }
 
-    /// <summary>Child protection teams are formed by social work's consultant social workers and coordinators, or the organisation's admin.</summary>
+    /// <summary>Child protection teams are formed by social work's consultant social workers and coordinators, or the organisation's social-work admin.</summary>
     public static Decision Decide(Guid teamId, FormTeam command, Professional caller, DateTimeOffset now)
     {
         var socialWorkLead = caller.Agency == Agency.SocialWork && (caller.Has(Role.ConsultantSocialWorker) || caller.Has(Role.Coordinator));
-        if (!socialWorkLead && !caller.Has(Role.Admin))
+        if (!socialWorkLead && !caller.IsSocialWorkAdmin)
         {
-            return Decision.Refuse(Problems.Forbidden("Teams are formed by social work's consultant social workers and coordinators, or an admin."));
+            return Decision.Refuse(Problems.Forbidden("Teams are formed by social work's consultant social workers and coordinators, or a social-work admin."));
         }
         var formed = new TeamFormed(teamId, command.Name!.Trim(), caller.AsActor(), now);
         return Decision.Created(version => new TeamFormedResponse(teamId, version), formed);

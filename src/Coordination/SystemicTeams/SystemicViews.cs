@@ -96,6 +96,6 @@ public static class SystemicViews
         return new SystemicView(hypotheses, actions);
     }
 
-    /// <summary>D: a discussion and what was agreed in it belong to the agency that recorded it, and are about every child.</summary>
-    public static Datum.Discussion Of(DiscussionEntry d, IReadOnlyCollection<Guid> children) => new(d.By.Agency, children, d.ParticipantIds);
+    /// <summary>D: a discussion and what was agreed in it are child protection's record, about every child.</summary>
+    public static Datum.Discussion Of(DiscussionEntry d, IReadOnlyCollection<Guid> children) => Datum.SystemicRecord(children, d.ParticipantIds);
 }

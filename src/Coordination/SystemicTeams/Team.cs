@@ -34,10 +34,10 @@ public sealed class Team
 
     /// <summary>
     /// Who may change the team (members, allocations, meetings): its consultant social worker and coordinator, whoever
-    /// formed it, and the organisation's admin.
+    /// formed it, and the organisation's social-work admin (teams are child protection's).
     /// </summary>
     public bool IsManagedBy(Professional caller) =>
-        caller.Has(Role.Admin)
+        caller.IsSocialWorkAdmin
         || FormedBy.Id == caller.Id
         || Current(caller.Id)?.Role is TeamRole.ConsultantSocialWorker or TeamRole.Coordinator;
 

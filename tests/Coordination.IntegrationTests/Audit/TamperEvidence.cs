@@ -81,8 +81,13 @@ public sealed class TamperEvidence(CoordinationHost host) : IClassFixture<Coordi
     {
         var path = await ConcludedFamily();
 
-        // The responsible social worker named at the conclusion may read it too.
-        var history = (await (await path.SocialWork.GetAsync($"/api/families/{path.FamilyId}/history")).Ok()).AsArray();
+        // The auditor reads the chain; the responsible social worker named at the conclusion reads the history without it,
+        // since a fact's hash would let its withheld content be guessed and checked.
+        var history = (await (await host.ClientFor(Caller.Auditor()).GetAsync($"/api/families/{path.FamilyId}/history")).Ok()).AsArray();
+        var theirs = (await (await path.SocialWork.GetAsync($"/api/families/{path.FamilyId}/history")).Ok()).AsArray();
+        Assert.Equal(history.Count, theirs.Count);
+        Assert.All(theirs, h => Assert.Null(h!["hash"]));
+        Assert.Null((await (await path.SocialWork.GetAsync($"/api/families/{path.FamilyId}/integrity")).Ok())["headHash"]);
 
         var stored = await host.EventsOf(path.SocialWorker.Org, path.FamilyId);
         Assert.Equal(stored.Count, history.Count);

@@ -137,7 +137,9 @@ public sealed class RouteCatalogue
             Post("/api/families/{familyId}/consents", CaseworkOnTheFamily, _ => $"{f}/consents", Consent),
             Post("/api/families/{familyId}/consents/{consentId}/withdrawal", CaseworkOnTheFamily, _ => $"{f}/consents/{consentId}/withdrawal",
                 () => new { reason = "The mother no longer agrees." }),
-            Post("/api/families/{familyId}/contributions/{contributionId}/confirmations", CaseworkOnTheFamily, _ => $"{f}/contributions/{contributionId}/confirmations",
+            // The contribution is social work's own: its own agency needs no confirmation (409); family work may not see it at all (403).
+            Post("/api/families/{familyId}/contributions/{contributionId}/confirmations", p => p == "member" ? 403 : CaseworkOnTheFamily(p),
+                _ => $"{f}/contributions/{contributionId}/confirmations",
                 () => new { purpose = "service-need-assessment", justification = "The assessment needs it." }),
             Post("/api/families/{familyId}/systemic-discussions", Related, _ => $"{f}/systemic-discussions",
                 () => new
@@ -188,7 +190,8 @@ public sealed class RouteCatalogue
             Get("/api/teams/{teamId}/meetings/{meetingId}/agenda", TeamViews, _ => $"{t}/meetings/{meetingId}/agenda"),
             Post("/api/teams/{teamId}/meetings", TeamMembersAndManagers,
                 _ => $"{t}/meetings", () => new { scheduledFor = TeamScenario.Time(DateTimeOffset.UtcNow.AddDays(10)) }),
-            Post("/api/teams/{teamId}/families", Related, // a manager without a relationship with the family: the family does not exist for them
+            // Naming the responsible social worker is a social worker's decision; a manager without a relationship: no such family.
+            Post("/api/teams/{teamId}/families", SocialWorkOnTheFamily,
                 _ => $"{t}/families", () => new { familyId = path.FamilyId, responsibleSocialWorkerId = owner.Id }),
             Post("/api/teams/{teamId}/members", TeamLeads, _ => $"{t}/members",
                 () => new { professionalId = "sw-joining", name = "Uusi", role = "social-worker" }),
