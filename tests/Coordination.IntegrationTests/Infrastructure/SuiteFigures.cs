@@ -18,6 +18,8 @@ public static class SuiteFigures
     private static long _hostileSent;
     private static long _hostileCorrect;
     private static long _authorizationCases;
+    private static long _leakCases;
+    private static long _leaksFound;
     private static readonly ConcurrentQueue<string> Faults = new();
 
     public static void WritesVerified(long count) => Interlocked.Add(ref _writes, count);
@@ -32,6 +34,13 @@ public static class SuiteFigures
 
     public static void AuthorizationCasesChecked(long count) => Interlocked.Add(ref _authorizationCases, count);
 
+    /// <summary>The leak matrix (issue 15): route x caller x marker cases judged against docs/sharing.md, and the leaks among them.</summary>
+    public static void LeakMatrixChecked(long cases, long leaks)
+    {
+        Interlocked.Add(ref _leakCases, cases);
+        Interlocked.Add(ref _leaksFound, leaks);
+    }
+
     public static string Report()
     {
         var faults = Faults.ToArray();
@@ -45,7 +54,9 @@ public static class SuiteFigures
         }
         text.AppendLine(CultureInfo.InvariantCulture,
             $"  hostile requests sent: {Interlocked.Read(ref _hostileSent):N0}, answered as documented: {Interlocked.Read(ref _hostileCorrect):N0}");
-        text.Append(CultureInfo.InvariantCulture, $"  authorization cases checked: {Interlocked.Read(ref _authorizationCases):N0}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  authorization cases checked: {Interlocked.Read(ref _authorizationCases):N0}");
+        text.Append(CultureInfo.InvariantCulture,
+            $"  leak matrix cases (route x caller x marker) checked: {Interlocked.Read(ref _leakCases):N0}, leaks found: {Interlocked.Read(ref _leaksFound):N0}");
         return text.ToString();
     }
 }
