@@ -28,10 +28,15 @@ public abstract record Disclosure
 /// A consent in force, as the gate needs it: whom it names, for what, and whose data it covers. A guardian consents for
 /// the family's children; a child (old enough) for themself only (docs/sharing.md §2).
 /// </summary>
+/// <param name="Until">When it ceased (withdrawn, or its last day over), if it has by now: in a replay of an earlier moment,
+/// what was recorded after that never flowed under it, whatever date it was given.</param>
 public sealed record ConsentInForce(Guid ConsentId, Guid GivenBy, bool ByGuardian, IReadOnlyCollection<Agency> Recipients,
-    IReadOnlyCollection<ConsentCategory> Categories)
+    IReadOnlyCollection<ConsentCategory> Categories, DateTimeOffset? Until = null)
 {
     public bool Covers(Guid childId) => ByGuardian || GivenBy == childId;
+
+    /// <summary>A datum recorded while the consent was in force (or of unknown recording time) can flow under it.</summary>
+    public bool Carries(Datum datum) => Until is not { } until || datum.RecordedAt is not { } recorded || recorded < until;
 }
 
 /// <summary>
@@ -40,6 +45,9 @@ public sealed record ConsentInForce(Guid ConsentId, Guid GivenBy, bool ByGuardia
 /// </summary>
 public abstract record Datum(Agency Owner, IReadOnlyCollection<Guid> Subjects)
 {
+    /// <summary>When it was recorded: a consent carries only what was recorded while it was in force (docs/sharing.md §2).</summary>
+    public DateTimeOffset? RecordedAt { get; init; }
+
     /// <summary>F: the family record: who the family is, who works with it, the structure and dates of every item.</summary>
     public sealed record FamilyRecord() : Datum(Agency.SocialWork, []);
 
@@ -107,13 +115,13 @@ public static class Sharing
             Datum.CaseRecord r when r.AlsoShownTo == viewer.Agency => new Disclosure.Shown(r.AlsoBasis!), // N2
             Datum.Discussion d when d.ParticipantIds.Contains(viewer.Id) => new Disclosure.Shown("discussion-participant"), // D2
             Datum.SchoolReport s => DecideSchoolReport(viewer, s, consents),
-            _ => ByConsent(viewer, ContributionCategory.General, datum.Subjects, consents), // N3, D3
+            _ => ByConsent(viewer, ContributionCategory.General, datum, consents), // N3, D3
         };
     }
 
     private static Disclosure DecideContribution(Professional viewer, Datum.Contribution c, IReadOnlyCollection<ConsentInForce> consents)
     {
-        var allowedBy = ProvisionFor(viewer.Agency, c.Owner, c.Basis) ?? ConsentFor(viewer.Agency, c.Category, c.Subjects, consents);
+        var allowedBy = ProvisionFor(viewer.Agency, c.Owner, c.Basis) ?? ConsentFor(viewer.Agency, c.Category, c, consents);
         if (allowedBy is null)
         {
             return new Disclosure.Withheld(NoConsent, null); // C6
@@ -138,12 +146,11 @@ public static class Sharing
         {
             return new Disclosure.Shown(s.Basis == SchoolLegalBasis.Consent ? "school-consent" : Kebab.Name(s.Basis)); // S3
         }
-        return ByConsent(viewer, ContributionCategory.General, s.Subjects, consents); // S4, S5
+        return ByConsent(viewer, ContributionCategory.General, s, consents); // S4, S5
     }
 
-    private static Disclosure ByConsent(Professional viewer, ContributionCategory category, IReadOnlyCollection<Guid> subjects,
-        IReadOnlyCollection<ConsentInForce> consents) =>
-        ConsentFor(viewer.Agency, category, subjects, consents) is { } consent
+    private static Disclosure ByConsent(Professional viewer, ContributionCategory category, Datum datum, IReadOnlyCollection<ConsentInForce> consents) =>
+        ConsentFor(viewer.Agency, category, datum, consents) is { } consent
             ? new Disclosure.Shown(consent)
             : new Disclosure.Withheld(NoConsent, null);
 
@@ -161,18 +168,19 @@ public static class Sharing
 
     /// <summary>
     /// The consents that together cover every subject of a datum for this agency and category (docs/sharing.md §2), or
-    /// null. A datum about nobody in particular needs a guardian's consent.
+    /// null. A datum about nobody in particular needs a guardian's consent. Only consents the datum could flow under count:
+    /// recorded while they were in force.
     /// </summary>
-    private static string? ConsentFor(Agency viewer, ContributionCategory category, IReadOnlyCollection<Guid> subjects,
-        IReadOnlyCollection<ConsentInForce> consents)
+    private static string? ConsentFor(Agency viewer, ContributionCategory category, Datum datum, IReadOnlyCollection<ConsentInForce> consents)
     {
+        var subjects = datum.Subjects;
         var needed = category switch
         {
             ContributionCategory.PsychiatricEntry => ConsentCategory.PsychiatricEntries,
             ContributionCategory.MedicationAndRisk => ConsentCategory.MedicationAndRisk,
             _ => ConsentCategory.AssessmentContributions,
         };
-        var usable = consents.Where(c => c.Recipients.Contains(viewer) && c.Categories.Contains(needed)).ToList();
+        var usable = consents.Where(c => c.Recipients.Contains(viewer) && c.Categories.Contains(needed) && c.Carries(datum)).ToList();
         var relied = new List<Guid>();
         if (subjects.Count == 0)
         {

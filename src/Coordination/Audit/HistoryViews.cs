@@ -32,43 +32,45 @@ public static class HistoryViews
         {
             var fact = (IFamilyEvent)e.Data;
             var data = JsonSerializer.SerializeToNode(e.Data, e.Data.GetType(), Json.Options)!.AsObject();
-            Cut(cut, fact, data, picture, systemic);
+            Cut(cut, fact, e.Timestamp, data, picture, systemic);
             return new HistoryEntry(e.Sequence, e.Version, e.EventTypeName, fact.OccurredAt, e.Timestamp, fact.By, data,
                 auditor ? e.GetHeader(HashChain.HashHeader)?.ToString() : null,
                 auditor ? e.GetHeader(HashChain.PreviousHeader)?.ToString() : null);
         }).ToList();
     }
 
-    private static void Cut(SharingCut cut, IFamilyEvent fact, JsonObject data, FamilyPicture picture, SystemicRecord? systemic)
+    private static void Cut(SharingCut cut, IFamilyEvent fact, DateTimeOffset recordedAt, JsonObject data, FamilyPicture picture,
+        SystemicRecord? systemic)
     {
+        Disclosure Decide(string name, Datum datum) => cut.Decide(name, datum with { RecordedAt = recordedAt });
         IReadOnlyCollection<Guid> ConcernChildren(Guid concernId) => picture.Concerns.Find(c => c.ConcernId == concernId)?.ChildIds ?? [];
         IReadOnlyCollection<Guid> AssessmentChildren(Guid assessmentId) =>
             picture.Assessments.Find(a => a.AssessmentId == assessmentId)?.ChildIds ?? [];
         var family = picture.AllChildIds();
         Disclosure Discussion(string name, Guid discussionId) =>
             systemic?.Discussions.Find(d => d.DiscussionId == discussionId) is { } discussion
-                ? cut.Decide(name, SystemicViews.Of(discussion, family))
+                ? Decide(name, SystemicViews.Of(discussion, family))
                 : new Disclosure.Withheld(Sharing.NoConsent, null); // the record has no such discussion: nothing to show
 
         switch (fact)
         {
             case ConcernRaised c:
-                Content(data, cut.Decide($"concern:{c.ConcernId}", Datum.SocialWorkRecord(c.ChildIds)),
+                Content(data, Decide($"concern:{c.ConcernId}", Datum.SocialWorkRecord(c.ChildIds)),
                     "description", "suspectedOffence", "policeReported", "source.organisation", "source.reporterRole", "source.anonymous", "via");
                 break;
             case UrgencyAssessed u:
-                Content(data, cut.Decide($"concern:{u.ConcernId}", Datum.SocialWorkRecord(ConcernChildren(u.ConcernId))), "reasoning");
+                Content(data, Decide($"concern:{u.ConcernId}", Datum.SocialWorkRecord(ConcernChildren(u.ConcernId))), "reasoning");
                 break;
             case ConcernDecided d:
-                Content(data, cut.Decide($"concern:{d.ConcernId}", Datum.SocialWorkRecord(ConcernChildren(d.ConcernId))), "reason");
+                Content(data, Decide($"concern:{d.ConcernId}", Datum.SocialWorkRecord(ConcernChildren(d.ConcernId))), "reason");
                 break;
             case AgencyInvited i:
-                Content(data, cut.Decide($"invitation:{i.InvitationId}", Datum.Invitation(i.Agency, AssessmentChildren(i.AssessmentId))), "question");
+                Content(data, Decide($"invitation:{i.InvitationId}", Datum.Invitation(i.Agency, AssessmentChildren(i.AssessmentId))), "question");
                 break;
             case ContributionRecorded c:
                 var confirmedBy = picture.Assessments.SelectMany(a => a.Contributions).FirstOrDefault(x => x.ContributionId == c.ContributionId)
                     ?.ConfirmedBy ?? [];
-                if (cut.Decide($"contribution:{c.ContributionId}", new Datum.Contribution(c.Agency, c.ChildIds, c.Category, c.LegalBasis, confirmedBy))
+                if (Decide($"contribution:{c.ContributionId}", new Datum.Contribution(c.Agency, c.ChildIds, c.Category, c.LegalBasis, confirmedBy))
                     is Disclosure.Withheld withheld)
                 {
                     // As the picture shows a withheld contribution: that it exists and whose it is, nothing of what it says or whom.
@@ -80,14 +82,14 @@ public static class HistoryViews
                 }
                 break;
             case ChildHearingRecorded h:
-                Content(data, cut.Decide($"hearing:{h.HearingId}", Datum.Hearing(h.By.Agency, h.ChildId)), "views", "notHeardReason");
+                Content(data, Decide($"hearing:{h.HearingId}", Datum.Hearing(h.By.Agency, h.ChildId)), "views", "notHeardReason");
                 break;
             case AssessmentConcluded a:
-                Content(data, cut.Decide($"conclusion:{a.AssessmentId}", Datum.SocialWorkRecord(AssessmentChildren(a.AssessmentId))),
+                Content(data, Decide($"conclusion:{a.AssessmentId}", Datum.SocialWorkRecord(AssessmentChildren(a.AssessmentId))),
                     "summary", "clientOpinion", "namedWorkerNeeded");
                 break;
             case SystemicDiscussionRecorded d:
-                Content(data, cut.Decide($"discussion:{d.DiscussionId}", Datum.SystemicRecord(family, d.ParticipantIds)), "reflections");
+                Content(data, Decide($"discussion:{d.DiscussionId}", Datum.SystemicRecord(family, d.ParticipantIds)), "reflections");
                 break;
             case HypothesisRecorded h:
                 Content(data, Discussion($"hypothesis:{h.HypothesisId}:{h.Revision}", h.DiscussionId), "text", "status", "evidenceVersions");
@@ -102,15 +104,15 @@ public static class HistoryViews
                 Content(data, new Disclosure.Withheld(Sharing.NoConsent, null), "note");
                 break;
             case ExpertGroupMeetingReported r:
-                Content(data, cut.Decide($"school-report:{r.ReportId}", new Datum.SchoolReport([r.ChildId], r.Message.LegalBasis)),
+                Content(data, Decide($"school-report:{r.ReportId}", new Datum.SchoolReport([r.ChildId], r.Message.LegalBasis)),
                     "heldOn", "participantRoles", "summary", "nextMeetingOn");
                 break;
             case AbsenceAlertReported r:
-                Content(data, cut.Decide($"school-report:{r.ReportId}", new Datum.SchoolReport([r.ChildId], r.Message.LegalBasis)),
+                Content(data, Decide($"school-report:{r.ReportId}", new Datum.SchoolReport([r.ChildId], r.Message.LegalBasis)),
                     "from", "to", "absentHours", "unexplainedHours", "note");
                 break;
             case WelfareStatusReported r:
-                Content(data, cut.Decide($"school-report:{r.ReportId}", new Datum.SchoolReport([r.ChildId], r.Message.LegalBasis)),
+                Content(data, Decide($"school-report:{r.ReportId}", new Datum.SchoolReport([r.ChildId], r.Message.LegalBasis)),
                     "status", "supportLevel", "summary");
                 break;
             case FamilyRegistered or SeparateHouseholdRegistered or ChildAddedToFamily or AssessmentStarted or ConcernJoinedAssessment or ConsentGiven or ConsentWithdrawn

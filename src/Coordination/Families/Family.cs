@@ -158,7 +158,8 @@ public sealed class Family
     /// <summary>The consents in force at a moment: given by then, not withdrawn, not expired.</summary>
     public IReadOnlyList<Access.ConsentInForce> ConsentsInForce(DateTimeOffset moment) =>
         [.. Consents.Where(c => c.Value.InForceOn(moment)).Select(c => new Access.ConsentInForce(c.Key, c.Value.GivenBy,
-            GuardianIds.Contains(c.Value.GivenBy), c.Value.Recipients, c.Value.Categories))];
+            GuardianIds.Contains(c.Value.GivenBy), c.Value.Recipients, c.Value.Categories,
+            SituationalPicture.ConsentTimes.Ceasing(c.Value.WithdrawnAt, c.Value.ValidUntil)))];
 
     public (AssessmentState Assessment, ContributionState Contribution)? FindContribution(Guid contributionId) =>
         Assessments.Values.Where(a => a.Contributions.ContainsKey(contributionId))

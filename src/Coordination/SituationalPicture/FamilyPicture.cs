@@ -38,7 +38,7 @@ public sealed class FamilyPicture
     /// <summary>The consents in force at a moment as the sharing gate judges them: whose data each covers.</summary>
     public IReadOnlyList<ConsentInForce> SharingConsents(DateTimeOffset moment) =>
         [.. ConsentsInForceOn(moment).Select(c => new ConsentInForce(c.ConsentId, c.GivenBy, Guardians.Exists(g => g.Id == c.GivenBy),
-            c.Recipients, c.DataCategories))];
+            c.Recipients, c.DataCategories, c.Until()))];
 
     public IReadOnlyList<Guid> AllChildIds() => [.. Children.Select(c => c.Id)];
 }
@@ -68,6 +68,8 @@ public sealed class PictureConcern
     public DecisionRecord? Decision { get; set; }
     /// <summary>The school message it came in, if it came from a school system.</summary>
     public SchoolWelfare.ReceivedMessage? Via { get; set; }
+    /// <summary>When its record last grew (received, urgency assessed, decided): what a consent could have carried.</summary>
+    public DateTimeOffset RecordedAt { get; set; }
 }
 
 /// <summary>
@@ -122,6 +124,7 @@ public sealed class PictureInvitation
     public string Question { get; set; } = "";
     public DateOnly? RespondBy { get; set; }
     public DateTimeOffset InvitedAt { get; set; }
+    public DateTimeOffset RecordedAt { get; set; }
     public List<Guid> AnsweredBy { get; set; } = [];
 }
 
@@ -173,10 +176,10 @@ public sealed partial class ContributionContentProjection : Marten.Events.Projec
 }
 
 public sealed record PictureHearing(Guid HearingId, Guid ChildId, DateTimeOffset HeardAt, HearingMethod? Method, string? Views,
-    string? NotHeardReason, Actor By);
+    string? NotHeardReason, Actor By, DateTimeOffset? RecordedAt = null);
 
 public sealed record ConclusionRecord(AssessmentOutcome Outcome, string Summary, string? ClientOpinion, bool NamedWorkerNeeded,
-    string? ResponsibleSocialWorkerId, DateTimeOffset ConcludedAt, Actor By);
+    string? ResponsibleSocialWorkerId, DateTimeOffset ConcludedAt, Actor By, DateTimeOffset? RecordedAt = null);
 
 public sealed class PictureConsent
 {
@@ -196,10 +199,24 @@ public sealed class PictureConsent
         GivenAt <= moment && (WithdrawnAt is null || WithdrawnAt > moment)
         && (ValidUntil is null || ValidUntil >= Calendar.FinnishCalendar.HelsinkiDate(moment));
 
+    /// <summary>When it ceases: withdrawn, or the first moment after its last day (Helsinki); null while open-ended.</summary>
+    public DateTimeOffset? Until() => ConsentTimes.Ceasing(WithdrawnAt, ValidUntil);
+
 }
 
 /// <summary>One line of the family's short timeline: what happened, when, who. No case-note text.</summary>
 public sealed record TimelineEntry(DateTimeOffset OccurredAt, DateTimeOffset RecordedAt, string What, string ActorName, Agency ActorAgency);
+
+public static class ConsentTimes
+{
+    /// <summary>When a consent ceases: its withdrawal, or the first moment after its last valid day in Helsinki (or never).</summary>
+    public static DateTimeOffset? Ceasing(DateTimeOffset? withdrawnAt, DateOnly? validUntil)
+    {
+        // "Until further notice" may be written 9999-12-31, whose next day does not exist: it never expires.
+        var expires = validUntil is { } day && day < DateOnly.MaxValue ? Calendar.FinnishCalendar.StartOfHelsinkiDay(day.AddDays(1)) : (DateTimeOffset?)null;
+        return withdrawnAt is { } w && (expires is null || w < expires) ? w : expires;
+    }
+}
 
 public static class SituationalPictureStorage
 {

@@ -47,7 +47,7 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
         {
             ConcernId = d.ConcernId, ChildIds = [.. d.ChildIds], Kind = d.Kind, ReceivedAt = d.ReceivedAt, Source = d.Source,
             Description = d.Description, SuspectedOffence = d.SuspectedOffence, PoliceReported = d.PoliceReported,
-            DecisionDue = d.DecisionDue, RecordedBy = d.By, Via = d.Via,
+            DecisionDue = d.DecisionDue, RecordedBy = d.By, Via = d.Via, RecordedAt = e.Recorded(),
         });
         p.Deadlines.AddRange(DeadlineRules.ForConcern(d));
         // A notifier is no professional involved with the family (ATL 9 §), and who notified is the concern's content
@@ -59,6 +59,7 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
     {
         var d = e.Data;
         p.Concern(d.ConcernId).Urgency = new UrgencyRecord(d.Urgent, d.Reasoning, d.OccurredAt, d.By);
+        p.Concern(d.ConcernId).RecordedAt = e.Recorded(); // its reasoning is part of the concern's record from now on
         p.Meet(DeadlineKind.UrgencyAssessment, d.ConcernId, d.OccurredAt);
         p.Involve(d.By, "assessed-urgency", d.OccurredAt);
         p.Record(e, d.Urgent ? "Urgency assessed: urgent" : "Urgency assessed: not urgent");
@@ -68,6 +69,7 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
     {
         var d = e.Data;
         p.Concern(d.ConcernId).Decision = new DecisionRecord(d.Decision, d.Reason, d.OccurredAt, d.ChildAndGuardianInformedAt, d.AssessmentId, d.By);
+        p.Concern(d.ConcernId).RecordedAt = e.Recorded();
         p.Meet(DeadlineKind.AssessmentDecision, d.ConcernId, d.OccurredAt);
         p.Involve(d.By, "decided-on-concern", d.OccurredAt);
         p.Record(e, d.Decision == ConcernDecision.StartAssessment ? "Decided to assess the need for services" : "Decided no assessment is needed");
@@ -100,7 +102,7 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
         p.Assessment(d.AssessmentId).Invitations.Add(new PictureInvitation
         {
             InvitationId = d.InvitationId, Agency = d.Agency, ProfessionalId = d.ProfessionalId, Question = d.Question,
-            RespondBy = d.RespondBy, InvitedAt = d.OccurredAt,
+            RespondBy = d.RespondBy, InvitedAt = d.OccurredAt, RecordedAt = e.Recorded(),
         });
         p.Record(e, $"{Kebab.Name(d.Agency)} invited to the assessment");
     }
@@ -130,7 +132,7 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
     public static void Apply(IEvent<ChildHearingRecorded> e, FamilyPicture p)
     {
         var d = e.Data;
-        p.Assessment(d.AssessmentId).Hearings.Add(new PictureHearing(d.HearingId, d.ChildId, d.OccurredAt, d.Method, d.Views, d.NotHeardReason, d.By));
+        p.Assessment(d.AssessmentId).Hearings.Add(new PictureHearing(d.HearingId, d.ChildId, d.OccurredAt, d.Method, d.Views, d.NotHeardReason, d.By, e.Recorded()));
         p.Record(e, d.Views is not null ? "Child heard" : "Child not heard (reason recorded)");
     }
 
@@ -138,7 +140,7 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
     {
         var d = e.Data;
         p.Assessment(d.AssessmentId).Conclusion = new ConclusionRecord(d.Outcome, d.Summary, d.ClientOpinion, d.NamedWorkerNeeded,
-            d.ResponsibleSocialWorkerId, d.OccurredAt, d.By);
+            d.ResponsibleSocialWorkerId, d.OccurredAt, d.By, e.Recorded());
         p.Meet(DeadlineKind.AssessmentCompletion, d.AssessmentId, d.OccurredAt);
         p.Record(e, $"Assessment concluded: {Kebab.Name(d.Outcome)}");
     }

@@ -67,7 +67,7 @@ public static class GetPictureEndpoint
         {
             return Problems.Result(Problems.Invalid(errors));
         }
-        var (current, refused) = await FamilyAudit.AuthoriseAsync(session, caller, familyId, ct);
+        var (_, refused) = await FamilyAudit.AuthoriseAsync(session, caller, familyId, ct);
         if (refused is not null)
         {
             // A professional who may see today's picture but not replay it is told so; anyone else learns nothing.
@@ -84,14 +84,14 @@ public static class GetPictureEndpoint
             return Problems.Result(Problems.Create(StatusCodes.Status404NotFound, "not-yet-registered", "Not registered then",
                 "The family had not been registered by that moment."));
         }
-        var now = clock.GetUtcNow();
-        var moment = new[] { asOf, knownAt }.Where(m => m is not null).Min() ?? now;
-        var stillInForce = current!.SharingConsents(now).Select(c => c.ConsentId).ToHashSet();
-        var readable = PictureViews.Readable(caller, replayed, moment, stillInForce).ToHashSet();
+        var moment = new[] { asOf, knownAt }.Where(m => m is not null).Min() ?? clock.GetUtcNow();
+        // When each consent ceased, as recorded by knownAt: a withdrawal that happened after asOf still ends what it carries.
+        var ceasing = (PictureReplay.Fold(events, asOf: null, knownAt)?.Consents ?? []).ToDictionary(c => c.ConsentId, c => c.Until());
+        var readable = PictureViews.Readable(caller, replayed, moment, ceasing).ToHashSet();
         var contents = readable.Count == 0
             ? new Dictionary<Guid, ContributionContent>()
             : (await session.LoadManyAsync<ContributionContent>(ct, readable)).ToDictionary(c => c.Id);
-        var viewed = PictureViews.For(caller, replayed, moment, contents, PictureReplay.FoldSystemicRecord(events, asOf, knownAt), stillInForce);
+        var viewed = PictureViews.For(caller, replayed, moment, contents, PictureReplay.FoldSystemicRecord(events, asOf, knownAt), ceasing);
         var entries = new List<AccessLogEntry> { AccessLogEntry.Use(caller, familyId, "situational-picture-replay", purpose) };
         entries.AddRange(viewed.Disclosures(caller, familyId, purpose));
         if (await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)

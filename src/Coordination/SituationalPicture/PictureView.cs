@@ -143,27 +143,28 @@ public static class PictureViews
     public const int TimelineLength = 30;
 
     /// <summary>The contributions whose content this viewer may read now: the only ones whose text is loaded.</summary>
-    public static IReadOnlyList<Guid> Readable(Professional viewer, FamilyPicture p, DateTimeOffset now, IReadOnlySet<Guid>? stillInForce = null)
+    public static IReadOnlyList<Guid> Readable(Professional viewer, FamilyPicture p, DateTimeOffset now,
+        IReadOnlyDictionary<Guid, DateTimeOffset?>? ceasing = null)
     {
-        var consents = Consents(p, now, stillInForce);
+        var consents = Consents(p, now, ceasing);
         return p.Assessments.SelectMany(a => a.Contributions)
             .Where(c => Sharing.Decide(viewer, Data.Of(c), consents) is Disclosure.OwnRecord or Disclosure.Shown)
             .Select(c => c.ContributionId).ToList();
     }
 
-    /// <param name="stillInForce">
-    /// For a replay: the consents in force today. A consent shares only while it is in force, and what was recorded after
-    /// its withdrawal never flowed under it, however its date was given (docs/sharing.md §2), so a replay relies only on
-    /// consents in force both at its moment and now.
+    /// <param name="ceasing">
+    /// For a replay of an earlier moment: when each consent ceased as far as is known (its withdrawal may have happened
+    /// after that moment). A consent carries only what was recorded while it was in force (docs/sharing.md §2).
     /// </param>
     public static ViewerPicture For(Professional viewer, FamilyPicture p, DateTimeOffset now,
-        IReadOnlyDictionary<Guid, ContributionContent> contents, SystemicTeams.SystemicRecord? systemic, IReadOnlySet<Guid>? stillInForce = null)
+        IReadOnlyDictionary<Guid, ContributionContent> contents, SystemicTeams.SystemicRecord? systemic,
+        IReadOnlyDictionary<Guid, DateTimeOffset?>? ceasing = null)
     {
         var today = FinnishCalendar.HelsinkiDate(now);
-        var cut = new SharingCut(viewer, Consents(p, now, stillInForce));
+        var cut = new SharingCut(viewer, Consents(p, now, ceasing));
         cut.Frame();
         var children = p.AllChildIds();
-        var concerns = p.Concerns.Select(c => ConcernView.Of(c, cut.Decide($"concern:{c.ConcernId}", Datum.SocialWorkRecord(c.ChildIds)))).ToList();
+        var concerns = p.Concerns.Select(c => ConcernView.Of(c, cut.Decide($"concern:{c.ConcernId}", Data.Of(c)))).ToList();
         var assessments = p.Assessments.Select(a => View(cut, a, contents)).ToList();
         var team = SystemicTeams.SystemicViews.For(cut, systemic, children, currentOnly: true);
         var reports = p.SchoolReports.OrderByDescending(r => r.OccurredAt).Select(r => SchoolReport(cut, r)).ToList();
@@ -182,8 +183,8 @@ public static class PictureViews
         return new ViewerPicture(view, cut.Shared);
     }
 
-    private static IReadOnlyList<ConsentInForce> Consents(FamilyPicture p, DateTimeOffset moment, IReadOnlySet<Guid>? stillInForce) =>
-        [.. p.SharingConsents(moment).Where(c => stillInForce is null || stillInForce.Contains(c.ConsentId))];
+    private static IReadOnlyList<ConsentInForce> Consents(FamilyPicture p, DateTimeOffset moment, IReadOnlyDictionary<Guid, DateTimeOffset?>? ceasing) =>
+        [.. p.SharingConsents(moment).Select(c => ceasing is not null && ceasing.TryGetValue(c.ConsentId, out var until) ? c with { Until = until } : c)];
 
     private static object SchoolReport(SharingCut cut, PictureSchoolReport report) =>
         cut.Decide($"school-report:{report.ReportId}", Data.Of(report)) is Disclosure.Withheld withheld
@@ -195,14 +196,14 @@ public static class PictureViews
         a.AssessmentId, a.Conclusion is null ? "running" : "concluded", a.StartedAt, a.CompletionDue, a.Lead, a.ConcernIds, a.ChildIds,
         a.Invitations.Select(i =>
         {
-            var decision = cut.Decide($"invitation:{i.InvitationId}", Datum.Invitation(i.Agency, a.ChildIds));
+            var decision = cut.Decide($"invitation:{i.InvitationId}", Datum.Invitation(i.Agency, a.ChildIds) with { RecordedAt = i.RecordedAt });
             return new InvitationView(i.InvitationId, i.Agency, i.ProfessionalId, decision.IsShown ? i.Question : null, i.RespondBy, i.InvitedAt,
                 i.AnsweredBy, !decision.IsShown, (decision as Disclosure.Withheld)?.Reason);
         }).ToList(),
         a.Contributions.Select(c => Contribution(cut, c, contents)).ToList(),
         a.Hearings.Select(h =>
         {
-            var decision = cut.Decide($"hearing:{h.HearingId}", Datum.Hearing(h.By.Agency, h.ChildId));
+            var decision = cut.Decide($"hearing:{h.HearingId}", Datum.Hearing(h.By.Agency, h.ChildId) with { RecordedAt = h.RecordedAt });
             return new HearingView(h.HearingId, h.ChildId, h.HeardAt, h.Method, decision.IsShown ? h.Views : null,
                 decision.IsShown ? h.NotHeardReason : null, h.By, !decision.IsShown, (decision as Disclosure.Withheld)?.Reason);
         }).ToList(),
@@ -210,7 +211,7 @@ public static class PictureViews
 
     private static ConclusionView Conclusion(SharingCut cut, PictureAssessment a, ConclusionRecord c)
     {
-        var decision = cut.Decide($"conclusion:{a.AssessmentId}", Datum.SocialWorkRecord(a.ChildIds));
+        var decision = cut.Decide($"conclusion:{a.AssessmentId}", Datum.SocialWorkRecord(a.ChildIds) with { RecordedAt = c.RecordedAt });
         var shown = decision.IsShown;
         return new ConclusionView(c.Outcome, shown ? c.Summary : null, shown ? c.ClientOpinion : null, shown ? c.NamedWorkerNeeded : null,
             c.ResponsibleSocialWorkerId, c.ConcludedAt, c.By, !shown, (decision as Disclosure.Withheld)?.Reason);
@@ -227,7 +228,10 @@ public static class PictureViews
 /// <summary>The datum each part of the picture is, for the gate: one place, so the picture and the history judge a fact alike.</summary>
 public static class Data
 {
-    public static Datum.Contribution Of(PictureContribution c) => new(c.Agency, c.ChildIds, c.Category, c.LegalBasis, c.ConfirmedBy);
+    public static Datum.Contribution Of(PictureContribution c) =>
+        new(c.Agency, c.ChildIds, c.Category, c.LegalBasis, c.ConfirmedBy) { RecordedAt = c.RecordedAt };
 
-    public static Datum.SchoolReport Of(PictureSchoolReport r) => new([r.ChildId], r.Message.LegalBasis);
+    public static Datum.SchoolReport Of(PictureSchoolReport r) => new([r.ChildId], r.Message.LegalBasis) { RecordedAt = r.RecordedAt };
+
+    public static Datum.CaseRecord Of(PictureConcern c) => Datum.SocialWorkRecord(c.ChildIds) with { RecordedAt = c.RecordedAt };
 }

@@ -63,7 +63,8 @@ public static class SystemicViews
         {
             return new SystemicView([], []);
         }
-        Disclosure Decide(string data, Guid discussionId) => cut.Decide(data, Of(record.Discussion(discussionId), children));
+        Disclosure Decide(string data, Guid discussionId, DateTimeOffset recordedAt) =>
+            cut.Decide(data, Of(record.Discussion(discussionId), children) with { RecordedAt = recordedAt });
 
         var hypotheses = new List<HypothesisView>();
         foreach (var h in record.Hypotheses)
@@ -72,7 +73,7 @@ public static class SystemicViews
             var revisions = new List<object>();
             foreach (var r in currentOnly ? h.Revisions.TakeLast(1) : h.Revisions)
             {
-                if (Decide($"hypothesis:{h.HypothesisId}:{r.Revision}", r.DiscussionId) is Disclosure.Withheld withheld)
+                if (Decide($"hypothesis:{h.HypothesisId}:{r.Revision}", r.DiscussionId, r.RecordedAt) is Disclosure.Withheld withheld)
                 {
                     current = null;
                     revisions.Add(new WithheldRevision(r.Revision, r.DiscussionId, r.RecordedAt, true, withheld.Reason));
@@ -89,7 +90,7 @@ public static class SystemicViews
         }
 
         var actions = record.Actions.Where(a => a.CompletedAt is null).Select(a =>
-            Decide($"action:{a.ActionId}", a.DiscussionId) is Disclosure.Withheld withheld
+            Decide($"action:{a.ActionId}", a.DiscussionId, record.Discussion(a.DiscussionId).RecordedAt) is Disclosure.Withheld withheld
                 ? (object)new WithheldAction(a.ActionId, a.AgreedAt, true, withheld.Reason)
                 : new ActionView(a.ActionId, a.DiscussionId, a.Description, a.OwnerId, a.DueBy, a.AgreedBy, a.AgreedAt, a.CompletedAt,
                     a.CompletionNote)).ToList();
@@ -97,5 +98,6 @@ public static class SystemicViews
     }
 
     /// <summary>D: a discussion and what was agreed in it are child protection's record, about every child.</summary>
-    public static Datum.Discussion Of(DiscussionEntry d, IReadOnlyCollection<Guid> children) => Datum.SystemicRecord(children, d.ParticipantIds);
+    public static Datum.Discussion Of(DiscussionEntry d, IReadOnlyCollection<Guid> children) =>
+        Datum.SystemicRecord(children, d.ParticipantIds) with { RecordedAt = d.RecordedAt };
 }

@@ -42,6 +42,34 @@ public class FamilyAccessTests
     }
 
     [Fact]
+    public void a_social_worker_who_notified_as_social_work_is_not_the_intake_for_it_and_one_who_recorded_a_call_is()
+    {
+        ConcernRaised From(SourceAgency source, string by) => new(Guid.NewGuid(), [Guid.NewGuid()], ConcernKind.ChildWelfareNotification, Now,
+            new ConcernSource(source, null, null, false), "x", SuspectedOffence.None, false, DateOnly.FromDateTime(Now.Date),
+            DateOnly.FromDateTime(Now.Date), By(by, Agency.SocialWork), Now);
+        var notified = new Relationships();
+        notified.Record(From(SourceAgency.SocialWork, "sw-notifier"));
+        Assert.False(FamilyAccess.HasRelationship(Pro("sw-notifier", Agency.SocialWork), notified));
+        Assert.True(FamilyAccess.HasRelationship(Pro("sw-intake", Agency.SocialWork), notified));
+
+        var call = new Relationships();
+        call.Record(From(SourceAgency.Guardian, "sw-intake"));
+        Assert.True(FamilyAccess.HasRelationship(Pro("sw-intake", Agency.SocialWork), call));
+    }
+
+    [Fact]
+    public void a_coordinator_relates_through_a_team_only()
+    {
+        var r = new Relationships();
+        r.Record(new AgencyInvited(Guid.NewGuid(), Guid.NewGuid(), Agency.ChildPsychiatry, null, "?", null, By("sw-1"), Now));
+        Assert.False(FamilyAccess.HasRelationship(Pro("co-1", Agency.ChildPsychiatry, Role.Coordinator), r));
+        Assert.True(FamilyAccess.HasRelationship(Pro("psy-1", Agency.ChildPsychiatry), r));
+
+        var team = new Relationships { TeamId = Guid.NewGuid() };
+        Assert.True(FamilyAccess.HasRelationship(Pro("co-1", Agency.SocialWork, Role.Coordinator), team, new HashSet<string> { "co-1" }));
+    }
+
+    [Fact]
     public void a_coordinator_or_admin_of_social_work_is_not_the_intake()
     {
         var r = new Relationships();

@@ -98,6 +98,21 @@ public class SharingGateTests
         Assert.Equal("withheld:no-consent", Say(Sharing.Decide(Viewer(Agency.SchoolWelfare), General, consents)));
     }
 
+    [Fact]
+    public void A_consent_carries_only_what_was_recorded_while_it_was_in_force()
+    {
+        var withdrawn = new DateTimeOffset(2026, 11, 10, 12, 0, 0, TimeSpan.Zero);
+        var consents = new[] { ByGuardian(Guid.Parse("00000000-0000-0000-0000-0000000c0006"), Agency.FamilyWork, ConsentCategory.AssessmentContributions) with { Until = withdrawn } };
+        Datum Recorded(DateTimeOffset? at) => new Datum.Contribution(Agency.ChildPsychiatry, [Older], ContributionCategory.General, LegalBasis.Consent, [])
+        {
+            RecordedAt = at,
+        };
+
+        Assert.Equal("consent:00000000-0000-0000-0000-0000000c0006", Say(Sharing.Decide(Viewer(Agency.FamilyWork), Recorded(withdrawn.AddHours(-1)), consents)));
+        Assert.Equal("withheld:no-consent", Say(Sharing.Decide(Viewer(Agency.FamilyWork), Recorded(withdrawn.AddHours(1)), consents)));
+        Assert.Equal("withheld:no-consent", Say(Sharing.Decide(Viewer(Agency.FamilyWork), Datum.SocialWorkRecord([Older]) with { RecordedAt = withdrawn }, consents)));
+    }
+
     [Theory]
     // F: social work's own record; another related agency by the relationship; an auditor on the audit routes.
     [InlineData(Agency.SocialWork, "own")]
@@ -194,5 +209,20 @@ public class SharingGateTests
 
         Assert.Equal(["family-record client-relationship", "contribution:shown atl-56"], cut.Shared.Select(s => $"{s.Data} {s.Basis}"));
         Assert.Equal([Older], cut.Shared[1].Subjects);
+    }
+}
+
+public class ConsentTimesTests
+{
+    [Fact]
+    public void A_consent_ceases_at_its_withdrawal_or_after_its_last_day_and_until_further_notice_never()
+    {
+        var withdrawn = new DateTimeOffset(2026, 11, 10, 12, 0, 0, TimeSpan.Zero);
+        // The first moment of 2026-11-21 in Helsinki (EET, +02:00).
+        Assert.Equal(new DateTimeOffset(2026, 11, 20, 22, 0, 0, TimeSpan.Zero),
+            Coordination.SituationalPicture.ConsentTimes.Ceasing(null, new DateOnly(2026, 11, 20)));
+        Assert.Equal(withdrawn, Coordination.SituationalPicture.ConsentTimes.Ceasing(withdrawn, new DateOnly(2026, 11, 20)));
+        Assert.Null(Coordination.SituationalPicture.ConsentTimes.Ceasing(null, DateOnly.MaxValue));
+        Assert.Null(Coordination.SituationalPicture.ConsentTimes.Ceasing(null, null));
     }
 }
