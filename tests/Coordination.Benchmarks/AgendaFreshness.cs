@@ -33,6 +33,11 @@ public static class AgendaFreshness
             {
                 worker = $"sw-bench-{held.Count + 1}";
                 await PostAsync(consultant, $"/api/teams/{teamId}/members", new { professionalId = worker, name = worker, role = "social-worker" }, "teamId");
+                // Signs in once, so the service knows the worker is a social worker it may name responsible (docs/sharing.md §6).
+                using (var signedIn = service.ClientFor(worker, "social-work", "caseworker"))
+                {
+                    (await signedIn.GetAsync("/api/teams")).EnsureSuccessStatusCode();
+                }
                 held[worker] = 0;
                 members.Add(worker);
             }
