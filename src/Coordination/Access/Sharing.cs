@@ -234,8 +234,6 @@ public sealed class SharingCut(Professional viewer, IReadOnlyList<ConsentInForce
         return decision;
     }
 
-    public bool Shows(string data, Datum datum) => Decide(data, datum).IsShown;
-
     /// <summary>The frame of one family (F): always shown to a related viewer; a disclosure to another agency.</summary>
     public void Frame(string data = "family-record") => Decide(data, new Datum.FamilyRecord());
 
