@@ -187,7 +187,7 @@ public static class BenchmarkRunner
         await daemon.RebuildProjectionAsync<Coordination.Families.Family>(timeout, CancellationToken.None);
         await daemon.RebuildProjectionAsync<Coordination.Families.FamilyMembers>(timeout, CancellationToken.None);
         await daemon.RebuildProjectionAsync("ContributionContents", timeout, CancellationToken.None);
-        await daemon.RebuildProjectionAsync<Coordination.Deadlines.FamilyDeadlines>(timeout, CancellationToken.None);
+        await daemon.RebuildProjectionAsync<Coordination.Reports.ProcessingRecord>(timeout, CancellationToken.None);
         var all = events / stopwatch.Elapsed.TotalSeconds;
         stopwatch.Restart();
         var read = await raw.ReadAndDeserialiseAllEventsAsync();

@@ -14,9 +14,11 @@ public static class AccessPurpose
     public const string ClientWork = "client-work";
     public const string Audit = "audit";
     public const string AccessReport = "access-report";
+    /// <summary>Statutory reporting (THL's processing-times figures): aggregate counts made of client records.</summary>
+    public const string Reporting = "statutory-reporting";
 
     public static readonly IReadOnlyList<string> Valid =
-        [ClientWork, "service-need-assessment", "systemic-team-work", "supervision", Audit, AccessReport];
+        [ClientWork, "service-need-assessment", "systemic-team-work", "supervision", Audit, AccessReport, Reporting];
 
     /// <summary>The purpose the caller named, or <paramref name="otherwise"/> when they named none; a problem for any other value.</summary>
     public static (string? Purpose, ProblemDetails? Problem) Read(HttpContext context, string otherwise = Default)

@@ -115,7 +115,7 @@ public static class HistoryViews
                 Content(data, Decide($"school-report:{r.ReportId}", new Datum.SchoolReport([r.ChildId], r.Message.LegalBasis)),
                     "status", "supportLevel", "summary");
                 break;
-            case FamilyRegistered or SeparateHouseholdRegistered or ChildAddedToFamily or AssessmentStarted or ConcernJoinedAssessment or ConsentGiven or ConsentWithdrawn
+            case FamilyRegistered or SeparateHouseholdRegistered or ChildAddedToFamily or ExpectedChildRecorded or ChildBorn or AssessmentStarted or ConcernJoinedAssessment or ConsentGiven or ConsentWithdrawn
                 or PsychiatricEntryConfirmed or Deadlines.DeadlineMissed or FamilyAllocatedToTeam:
                 break; // the frame, decided once for the whole answer
             default:

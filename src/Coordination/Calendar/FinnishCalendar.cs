@@ -85,6 +85,20 @@ public static class FinnishCalendar
         return day;
     }
 
+    /// <summary>The working days after <paramref name="from"/> up to and including <paramref name="to"/>; 0 when <paramref name="to"/> is not later.</summary>
+    public static int WorkingDaysBetween(DateOnly from, DateOnly to)
+    {
+        var counted = 0;
+        for (var day = from.AddDays(1); day <= to; day = day.AddDays(1))
+        {
+            if (IsWorkingDay(day))
+            {
+                counted++;
+            }
+        }
+        return counted;
+    }
+
     /// <summary>
     /// A period of months: the same-numbered day of the later month, or its last day if that day does not exist;
     /// a deadline on a non-working day moves to the next working day (SHL 36 §: 3 months).

@@ -35,7 +35,7 @@ public static class AssessUrgencyEndpoint
             return Decision.Refuse(Problems.Conflict("urgency-already-assessed", "The urgency of this concern has been assessed already."));
         }
         if ((Refusals.NotACaseTime("assessedAt", command.AssessedAt, now)
-             ?? Refusals.NotBeforeReceipt("assessedAt", command.AssessedAt, concern.ReceivedAt)) is { } invalid)
+             ?? Refusals.NotBeforeReceipt("assessedAt", command.AssessedAt, concernId, concern.ReceivedAt)) is { } invalid)
         {
             return invalid;
         }

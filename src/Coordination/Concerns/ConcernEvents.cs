@@ -35,6 +35,8 @@ public enum SourceAgency
     OtherAuthority,
     PrivatePerson,
     Guardian,
+    /// <summary>A child's legal representative other than a guardian (an application, LsL 21-22 §).</summary>
+    LegalRepresentative,
     Child,
 }
 
@@ -42,7 +44,17 @@ public sealed record ConcernSource(SourceAgency Agency, string? Organisation, st
 {
     /// <summary>LsL 25 §: duty-holders cannot notify anonymously.</summary>
     public static bool IsDutyHolder(SourceAgency agency) =>
-        agency is not (SourceAgency.PrivatePerson or SourceAgency.Guardian or SourceAgency.Child);
+        agency is not (SourceAgency.PrivatePerson or SourceAgency.Guardian or SourceAgency.LegalRepresentative or SourceAgency.Child);
+
+    /// <summary>An application comes from a guardian, another legal representative, or the child (aged 12 or more).</summary>
+    public static bool MayApply(SourceAgency agency) =>
+        agency is SourceAgency.Guardian or SourceAgency.LegalRepresentative or SourceAgency.Child;
+
+    /// <summary>A child may apply from the age of 12 (LsL 21 §), on the Helsinki date the application was received.</summary>
+    public const int ChildApplicantAge = 12;
+
+    public static bool OldEnoughToApply(DateOnly birthDate, DateTimeOffset receivedAt) =>
+        birthDate.AddYears(ChildApplicantAge) <= Calendar.FinnishCalendar.HelsinkiDate(receivedAt);
 }
 
 /// <summary>A concern about children of the family reached child protection.</summary>

@@ -18,10 +18,12 @@ public static class ConcernPlacement
 {
     /// <returns>The family's version after the fact.</returns>
     public static async Task<long> AppendAsync(IDocumentSession session, IMessageContext bus, IEventStream<Family> stream, IFamilyEvent fact,
-        CancellationToken ct)
+        DateTimeOffset now, CancellationToken ct)
     {
         var before = stream.CurrentVersion ?? stream.StartingVersion ?? 0; // appending moves the stream's own count
-        await HashChain.AppendSealedAsync(session, stream, [fact], ct);
+        // A notification received days before it is placed may open deadlines already passed: their misses go with it.
+        IReadOnlyList<object> facts = [fact, .. DeadlineLedger.MissesMadeKnown(stream.Aggregate!, [fact], now, session.TenantId)];
+        await HashChain.AppendSealedAsync(session, stream, facts, ct);
         if (fact is ConcernRaised raised)
         {
             foreach (var check in DeadlineChecks.For(stream.Id, DeadlineRules.ForConcern(raised)))
@@ -29,7 +31,7 @@ public static class ConcernPlacement
                 await bus.ScheduleAsync(check.Message, check.At, new DeliveryOptions { TenantId = session.TenantId });
             }
         }
-        return before + 1;
+        return before + facts.Count;
     }
 
     /// <summary>

@@ -47,7 +47,9 @@ public static class DecideOnConcernEndpoint
         }
         if ((Refusals.NotACaseTime("decidedAt", command.DecidedAt, now)
              ?? Refusals.NotACaseTime("childAndGuardianInformedAt", command.ChildAndGuardianInformedAt, now)
-             ?? Refusals.NotBeforeReceipt("decidedAt", command.DecidedAt, concern.ReceivedAt)) is { } invalid)
+             ?? Refusals.NotBeforeReceipt("decidedAt", command.DecidedAt, concernId, concern.ReceivedAt)
+             ?? Refusals.NotBefore("decidedAt", command.DecidedAt, "urgency-assessed", concernId, concern.UrgencyAssessedAt ?? concern.ReceivedAt)
+             ?? Refusals.NotBeforeReceipt("childAndGuardianInformedAt", command.ChildAndGuardianInformedAt, concernId, concern.ReceivedAt)) is { } invalid)
         {
             return invalid;
         }
@@ -70,13 +72,14 @@ public static class DecideOnConcernEndpoint
         }
 
         var assessmentId = Guid.CreateVersion7();
-        var started = new AssessmentStarted(assessmentId, [concernId], concern.ChildIds, DeadlineRules.CompletionDue(decidedAt), by, decidedAt);
+        // SHL 36 §, LsL 26 § 5: three months from the day the matter became pending, the concern's receipt.
+        var started = new AssessmentStarted(assessmentId, [concernId], concern.ChildIds, DeadlineRules.CompletionDue(concern.ReceivedAt), by, decidedAt);
         return new Writing.Decision.Accepted(
             [new ConcernDecided(concernId, ConcernDecision.StartAssessment, command.Reason, command.ChildAndGuardianInformedAt, assessmentId, by, decidedAt), started],
             version => new AssessmentStartedResponse(assessmentId, concernId, version, started.CompletionDue, JoinedExisting: false),
             StatusCodes.Status201Created)
         {
-            Scheduled = DeadlineChecks.For(family.Id, [DeadlineRules.ForAssessment(started)]),
+            Scheduled = DeadlineChecks.For(family.Id, [DeadlineRules.ForAssessment(started, concern.ReceivedAt)]),
         };
     }
 }

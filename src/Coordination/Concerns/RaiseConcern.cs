@@ -63,7 +63,12 @@ public static class RaiseConcernEndpoint
             return Decision.Refuse(Problems.Invalid("childIds", "Every child must be a child of this family."));
         }
 
-        var raised = Raised(Guid.CreateVersion7(), command.ChildIds!.Distinct().ToList(), command, caller.AsActor());
+        var childIds = command.ChildIds!.Distinct().ToList();
+        if (ConcernRules.ChildrenFit(family, childIds, command) is { } misfit)
+        {
+            return misfit;
+        }
+        var raised = Raised(Guid.CreateVersion7(), childIds, command, caller.AsActor());
         return new Decision.Accepted(
             [raised],
             version => new ConcernRaisedResponse(raised.ConcernId, version, "immediately", raised.DecisionDue),
@@ -115,10 +120,55 @@ public sealed class ConcernContentValidator : AbstractValidator<IConcernContent>
             .When(x => x.Source?.Agency is { } agency && ConcernSource.IsDutyHolder(agency))
             .WithMessage("A notifier with a duty to notify cannot be anonymous (LsL 25 §).")
             .OverridePropertyName("source.anonymous");
+        // An application is the client's own: from a guardian, another legal representative or the child (contract 1.1).
+        RuleFor(x => x.Source!.Agency)
+            .Must(agency => ConcernSource.MayApply(agency!.Value))
+            .When(x => x.Kind == ConcernKind.Application && x.Source?.Agency is not null)
+            .WithMessage("An application comes from a guardian, another legal representative, or a child aged 12 or more "
+                         + "(source.agency guardian, legal-representative or child). Others notify: kind child-welfare-notification.")
+            .OverridePropertyName("source.agency");
+        RuleFor(x => x.Source!.Anonymous)
+            .Must(anonymous => anonymous != true)
+            .When(x => x.Kind == ConcernKind.Application && x.Source is not null)
+            .WithMessage("An application names its applicant; it cannot be anonymous.")
+            .OverridePropertyName("source.anonymous");
         // LsL 25 § 3: a suspected sexual offence or serious violence also needs a police report; say whether it was made.
         RuleFor(x => x.PoliceReported)
             .NotNull()
             .When(x => x.SuspectedOffence is not null and not SuspectedOffence.None)
             .WithMessage("With a suspected offence, state whether a police report was made (LsL 25 § 3).");
+    }
+}
+
+/// <summary>Which children a concern of a kind may name. Pure.</summary>
+public static class ConcernRules
+{
+    /// <summary>
+    /// A pre-birth notification (LsL 25 c §) names only children not yet born when it was received; any other concern only
+    /// children already born. A child's application is that child's own: one child, aged 12 or more on the day of receipt.
+    /// </summary>
+    public static Decision? ChildrenFit(Family family, IReadOnlyList<Guid> childIds, IConcernContent content)
+    {
+        var receivedOn = Calendar.FinnishCalendar.HelsinkiDate(content.ReceivedAt!.Value);
+        bool UnbornOnReceipt(Guid c) => family.ExpectedChildren.ContainsKey(c)
+                                       || (family.ChildBirthDates.TryGetValue(c, out var born) && born > receivedOn);
+        if (content.Kind == ConcernKind.PreBirthNotification)
+        {
+            return childIds.All(UnbornOnReceipt) ? null : Decision.Refuse(Problems.Invalid("childIds",
+                "A pre-birth notification (LsL 25 c §) names a child not yet born: add the expected child with expectedBirthDate."));
+        }
+        if (childIds.Any(family.ExpectedChildren.ContainsKey))
+        {
+            return Decision.Refuse(Problems.Invalid("childIds",
+                "A child not yet born is named only by a pre-birth notification (LsL 25 c §): record the birth first."));
+        }
+        if (content is { Kind: ConcernKind.Application, Source.Agency: SourceAgency.Child })
+        {
+            var old = childIds is [var applicant] && family.ChildBirthDates.TryGetValue(applicant, out var birthDate)
+                      && ConcernSource.OldEnoughToApply(birthDate, content.ReceivedAt!.Value);
+            return old ? null : Decision.Refuse(Problems.Invalid("source.agency",
+                $"A child applies from the age of {ConcernSource.ChildApplicantAge} (LsL 21 §), for themself: name that one child."));
+        }
+        return null;
     }
 }

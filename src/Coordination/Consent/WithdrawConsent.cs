@@ -46,9 +46,9 @@ public static class WithdrawConsentEndpoint
         {
             return invalid;
         }
-        if (withdrawnAt < consent.GivenAt)
+        if (Refusals.NotBefore("withdrawnAt", withdrawnAt, "consent-given", consentId, consent.GivenAt) is { } beforeGiven)
         {
-            return Decision.Refuse(Problems.Invalid("withdrawnAt", "A consent cannot be withdrawn before it was given."));
+            return beforeGiven; // a consent cannot be withdrawn before it was given
         }
         var withdrawn = new ConsentWithdrawn(consentId, command.Reason, caller.AsActor(), withdrawnAt);
         return Decision.Ok(version => new ConsentWithdrawnResponse(consentId, version), withdrawn);

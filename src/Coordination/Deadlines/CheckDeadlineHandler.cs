@@ -17,9 +17,14 @@ public static class CheckDeadlineHandler
     {
         var stream = await session.Events.FetchForExclusiveWriting<Family>(message.FamilyId, ct);
         if (stream.Aggregate is null || !stream.Aggregate.Deadlines.TryGetValue(message.DeadlineKey, out var deadline)
-            || deadline.MetOn is not null || deadline.MissedRecorded)
+            || deadline.MetOn is not null)
         {
-            return null; // met, already recorded, or no such deadline: nothing to do, and doing it twice is harmless
+            return null; // met, or no such deadline: nothing to do, and doing it twice is harmless
+        }
+        if (deadline.MissedRecorded)
+        {
+            // Recorded by the write that made it known (a concern received days before it was recorded): remind all the same.
+            return new DeadlineReminder(message.FamilyId, deadline.Key, deadline.Kind, deadline.DueDate, deadline.ResponsibleId);
         }
 
         var now = clock.GetUtcNow();
@@ -31,7 +36,8 @@ public static class CheckDeadlineHandler
         }
 
         await Audit.HashChain.AppendSealedAsync(session, stream,
-            [new DeadlineMissed(deadline.Key, deadline.Kind, deadline.DueDate, deadline.ResponsibleId, Actor.Service(session.TenantId), now)], ct);
+            [new DeadlineMissed(deadline.Key, deadline.Kind, deadline.DueDate, deadline.ResponsibleId, Actor.Service(session.TenantId),
+                DeadlineRules.CheckAt(deadline))], ct); // a fact from the moment it passed, whenever the check runs
         return new DeadlineReminder(message.FamilyId, deadline.Key, deadline.Kind, deadline.DueDate, deadline.ResponsibleId);
     }
 }
@@ -55,4 +61,10 @@ public static class DeadlineReminderHandler
             Id = reminder.DeadlineKey, FamilyId = reminder.FamilyId, Kind = reminder.Kind, DueDate = reminder.DueDate,
             ResponsibleId = reminder.ResponsibleId, RaisedAt = clock.GetUtcNow(),
         });
+}
+
+public static class DeadlinesStorage
+{
+    public static void ConfigureDeadlines(this StoreOptions opts) =>
+        opts.Schema.For<Reminder>().Index(r => r.ResponsibleId).Index(r => r.FamilyId);
 }

@@ -12,8 +12,9 @@ using Wolverine.Http;
 
 namespace Coordination.Deadlines;
 
+/// <param name="WorkingDaysLate">For <c>met-late</c>: how many working days after its due date it was met.</param>
 public sealed record DeadlineListItem(Guid FamilyId, string Kind, DateOnly DueDate, DeadlineState State, string? ResponsibleId,
-    Guid SubjectId, DateOnly? MetOn);
+    Guid SubjectId, DateOnly? MetOn, int? WorkingDaysLate);
 
 public static class ListDeadlinesEndpoint
 {
@@ -23,7 +24,8 @@ public static class ListDeadlinesEndpoint
     /// <summary>
     /// The statutory deadlines of the families the caller has a relationship with (ATL 9 §: the same families their
     /// picture shows), due date first; a social-work <c>admin</c> sees the whole organisation's. <c>state=open</c> lists every
-    /// deadline not met and not passed (due soon included); <c>days</c> says what "due soon" means (default 7);
+    /// deadline not met and not passed (due soon included); <c>overdue</c> those passed unmet; <c>met</c> those met by their
+    /// date and <c>met-late</c> those met after it; <c>days</c> says what "due soon" means (default 7);
     /// <c>mine=true</c> only those the caller is responsible for. Paged: <c>limit</c> and the <c>cursor</c> of the
     /// <c>Link: rel="next"</c> header.
     /// </summary>
@@ -48,7 +50,7 @@ public static class ListDeadlinesEndpoint
             }
             else
             {
-                errors["state"] = ["Use open, due-soon, overdue or met."];
+                errors["state"] = ["Use open, due-soon, overdue, met or met-late."];
             }
         }
         var dueSoonDays = days ?? 7;
@@ -83,7 +85,8 @@ public static class ListDeadlinesEndpoint
                     ? new HashSet<string> { caller.Id } : null))
             .Take(take).ToList();
         var items = page.Select(r => new DeadlineListItem(r.FamilyId, Kebab.Name(r.Deadline.Kind), r.Deadline.DueDate,
-            DeadlineRules.StateOn(r.Deadline, today, dueSoonDays), r.Deadline.ResponsibleId, r.Deadline.SubjectId, r.Deadline.MetOn)).ToList();
+            DeadlineRules.StateOn(r.Deadline, today, dueSoonDays), r.Deadline.ResponsibleId, r.Deadline.SubjectId, r.Deadline.MetOn,
+            DeadlineRules.WorkingDaysLate(r.Deadline))).ToList();
 
         // Each family listed is a use of its record; for another agency than social work a disclosure of the frame (F2).
         var entries = new List<AccessLogEntry>();
@@ -194,7 +197,10 @@ public static class DeadlineRows
         switch (q.State)
         {
             case DeadlineState.Met:
-                where.Add(met);
+                where.Add($"{met} and (d.value ->> 'metOn')::date <= {due}");
+                break;
+            case DeadlineState.MetLate:
+                where.Add($"{met} and (d.value ->> 'metOn')::date > {due}");
                 break;
             case DeadlineState.Overdue:
                 where.Add($"not ({met}) and ({missed} or {due} < @today)");

@@ -17,7 +17,10 @@ public sealed class Family
     public Dictionary<Guid, ConcernState> Concerns { get; set; } = [];
     public Dictionary<Guid, AssessmentState> Assessments { get; set; } = [];
     public Dictionary<string, Deadline> Deadlines { get; set; } = [];
+    /// <summary>Born children's birth dates; an expected child has none until its birth is recorded.</summary>
     public Dictionary<Guid, DateOnly> ChildBirthDates { get; set; } = [];
+    /// <summary>Children not yet born (LsL 25 c §), by their expected birth date.</summary>
+    public Dictionary<Guid, DateOnly> ExpectedChildren { get; set; } = [];
     public Dictionary<Guid, ConsentState> Consents { get; set; } = [];
     public Dictionary<Guid, SystemicTeams.HypothesisStatus> Hypotheses { get; set; } = [];
     public Dictionary<Guid, int> HypothesisRevisions { get; set; } = [];
@@ -53,40 +56,56 @@ public sealed class Family
         }
     }
 
+    public void Apply(ExpectedChildRecorded e)
+    {
+        ChildIds.Add(e.ChildId);
+        ExpectedChildren[e.ChildId] = e.ExpectedBirthDate;
+        Relationships.Record(e);
+    }
+
+    public void Apply(ChildBorn e)
+    {
+        ExpectedChildren.Remove(e.ChildId);
+        ChildBirthDates[e.ChildId] = e.BirthDate;
+        if (e.PersonId is not null)
+        {
+            PersonIds.Add(e.PersonId);
+        }
+        Relationships.Record(e);
+    }
+
     public void Apply(ConcernRaised e)
     {
-        Concerns[e.ConcernId] = new ConcernState { Id = e.ConcernId, ChildIds = [.. e.ChildIds], ReceivedAt = e.ReceivedAt };
+        Concerns[e.ConcernId] = new ConcernState { Id = e.ConcernId, Kind = e.Kind, ChildIds = [.. e.ChildIds], ReceivedAt = e.ReceivedAt };
         Relationships.Record(e);
-        foreach (var deadline in DeadlineRules.ForConcern(e))
-        {
-            Deadlines[deadline.Key] = deadline;
-        }
+        Ledger(e);
     }
 
     public void Apply(UrgencyAssessed e)
     {
         Concerns[e.ConcernId].UrgencyAssessed = true;
+        Concerns[e.ConcernId].UrgencyAssessedAt = e.OccurredAt;
         Relationships.Record(e);
-        Meet(DeadlineRules.Key(DeadlineKind.UrgencyAssessment, e.ConcernId), e.OccurredAt);
+        Ledger(e);
     }
 
     public void Apply(ConcernDecided e)
     {
         Concerns[e.ConcernId].Decided = true;
         Concerns[e.ConcernId].AssessmentId = e.AssessmentId;
+        Concerns[e.ConcernId].DecidedAt = e.OccurredAt;
         Relationships.Record(e);
-        Meet(DeadlineRules.Key(DeadlineKind.AssessmentDecision, e.ConcernId), e.OccurredAt);
+        Ledger(e);
     }
 
     public void Apply(AssessmentStarted e)
     {
         Assessments[e.AssessmentId] = new AssessmentState
         {
-            Id = e.AssessmentId, LeadSocialWorkerId = e.By.Id, ChildIds = [.. e.ChildIds],
+            Id = e.AssessmentId, LeadSocialWorkerId = e.By.Id, ChildIds = [.. e.ChildIds], StartedAt = e.OccurredAt,
         };
-        var deadline = DeadlineRules.ForAssessment(e);
-        Deadlines[deadline.Key] = deadline;
         Relationships.Record(e);
+        Ledger(e);
     }
 
     public void Apply(ConcernJoinedAssessment e)
@@ -122,6 +141,7 @@ public sealed class Family
     public void Apply(ChildHearingRecorded e)
     {
         Assessments[e.AssessmentId].HeardChildIds.Add(e.ChildId);
+        Assessments[e.AssessmentId].Heard("child-heard", e.HearingId, e.OccurredAt);
         Relationships.Record(e);
     }
 
@@ -129,7 +149,7 @@ public sealed class Family
     {
         Assessments[e.AssessmentId].Concluded = true;
         Relationships.Record(e);
-        Meet(DeadlineRules.Key(DeadlineKind.AssessmentCompletion, e.AssessmentId), e.OccurredAt);
+        Ledger(e);
     }
 
     public void Apply(Consent.ConsentGiven e)
@@ -165,15 +185,13 @@ public sealed class Family
         Assessments.Values.Where(a => a.Contributions.ContainsKey(contributionId))
             .Select(a => ((AssessmentState, ContributionState)?)(a, a.Contributions[contributionId])).FirstOrDefault();
 
-    public void Apply(DeadlineMissed e)
-    {
-        if (Deadlines.TryGetValue(e.DeadlineKey, out var deadline))
-        {
-            deadline.MissedRecorded = true;
-        }
-    }
+    public void Apply(DeadlineMissed e) => Ledger(e);
 
-    public void Apply(SystemicTeams.FamilyAllocatedToTeam e) => Relationships.Record(e);
+    public void Apply(SystemicTeams.FamilyAllocatedToTeam e)
+    {
+        Relationships.Record(e);
+        Ledger(e);
+    }
 
     public void Apply(SystemicTeams.SystemicDiscussionRecorded e) => Relationships.Record(e);
 
@@ -202,13 +220,9 @@ public sealed class Family
 
     public void Apply(SchoolWelfare.WelfareStatusReported e) => Relationships.Record(e);
 
-    private void Meet(string key, DateTimeOffset at)
-    {
-        if (Deadlines.TryGetValue(key, out var deadline))
-        {
-            deadline.MeetAt(at);
-        }
-    }
+    private void Ledger(IFamilyEvent e) =>
+        DeadlineLedger.Record(e, key => Deadlines.GetValueOrDefault(key), d => Deadlines[d.Key] = d, Deadlines.Values,
+            id => Concerns.TryGetValue(id, out var c) ? c.ReceivedAt : null, Relationships.ResponsibleSocialWorkerId);
 }
 
 public sealed record ActionState(string OwnerId, bool Completed);
@@ -216,10 +230,13 @@ public sealed record ActionState(string OwnerId, bool Completed);
 public sealed class ConcernState
 {
     public Guid Id { get; set; }
+    public ConcernKind Kind { get; set; }
     public List<Guid> ChildIds { get; set; } = [];
     public DateTimeOffset ReceivedAt { get; set; }
     public bool UrgencyAssessed { get; set; }
+    public DateTimeOffset? UrgencyAssessedAt { get; set; }
     public bool Decided { get; set; }
+    public DateTimeOffset? DecidedAt { get; set; }
     public Guid? AssessmentId { get; set; }
 }
 
@@ -228,10 +245,25 @@ public sealed class AssessmentState
     public Guid Id { get; set; }
     public string LeadSocialWorkerId { get; set; } = "";
     public List<Guid> ChildIds { get; set; } = [];
+    /// <summary>When it started (the decision); no fact of the assessment can have happened before.</summary>
+    public DateTimeOffset StartedAt { get; set; }
+    /// <summary>The latest child hearing: a conclusion needs every child heard (LsL 20 §), so it cannot have happened before.</summary>
+    public Writing.EarlierFact? LatestHearing { get; set; }
     public HashSet<Guid> HeardChildIds { get; set; } = [];
     public Dictionary<Guid, Identity.Agency> Invitations { get; set; } = [];
     public Dictionary<Guid, ContributionState> Contributions { get; set; } = [];
     public bool Concluded { get; set; }
+
+    public void Heard(string fact, Guid id, DateTimeOffset at)
+    {
+        if (LatestHearing is null || LatestHearing.OccurredAt < at)
+        {
+            LatestHearing = new Writing.EarlierFact(fact, id, at);
+        }
+    }
+
+    public Writing.Decision? NotBeforeStart(string field, DateTimeOffset? at) =>
+        Writing.Refusals.NotBefore(field, at, "assessment-started", Id, StartedAt);
 }
 
 public sealed class ContributionState

@@ -32,3 +32,14 @@ public sealed record SeparateHouseholdRegistered(Guid FamilyId, IReadOnlyList<Gu
 
 /// <summary>A child joined the family record after its registration.</summary>
 public sealed record ChildAddedToFamily(Guid FamilyId, FamilyMember Child, Actor By, DateTimeOffset OccurredAt) : IFamilyEvent;
+
+/// <summary>
+/// An expected child joined the family record (LsL 25 c §: a pre-birth notification names a child not yet born): no
+/// identity code or birth date yet, perhaps no name. At registration it follows <see cref="FamilyRegistered"/> in the same write.
+/// </summary>
+public sealed record ExpectedChildRecorded(Guid FamilyId, Guid ChildId, string? Name, DateOnly ExpectedBirthDate, Actor By,
+    DateTimeOffset OccurredAt) : IFamilyEvent;
+
+/// <summary>The expected child was born: from now on the family record holds the child's identity code, name and birth date.</summary>
+public sealed record ChildBorn(Guid FamilyId, Guid ChildId, string? PersonId, string Name, DateOnly BirthDate, Actor By,
+    DateTimeOffset OccurredAt) : IFamilyEvent;

@@ -24,9 +24,13 @@ public sealed partial class FamilyMembersProjection : SingleStreamProjection<Fam
         PersonIds = e.Data.Children.Concat(e.Data.Guardians).Select(m => m.PersonId).OfType<string>().ToList(),
     };
 
-    public static void Apply(ChildAddedToFamily e, FamilyMembers members)
+    public static void Apply(ChildAddedToFamily e, FamilyMembers members) => Add(members, e.Child.PersonId);
+
+    public static void Apply(ChildBorn e, FamilyMembers members) => Add(members, e.PersonId);
+
+    private static void Add(FamilyMembers members, string? code)
     {
-        if (e.Child.PersonId is { } code && !members.PersonIds.Contains(code))
+        if (code is not null && !members.PersonIds.Contains(code))
         {
             members.PersonIds.Add(code);
         }

@@ -19,8 +19,18 @@ public sealed record RegisterFamily
 /// <param name="Reason">E.g. children of parents who live apart: each household has its own record.</param>
 public sealed record SeparateHouseholdInput(string? Reason);
 
+/// <summary>A child as a request names one: born (identity code or birth date), or expected (LsL 25 c §).</summary>
+public interface IChildInput
+{
+    string? PersonId { get; }
+    string? Name { get; }
+    DateOnly? BirthDate { get; }
+    DateOnly? ExpectedBirthDate { get; }
+}
+
 /// <param name="PersonId">Optional for people who have none; then <c>birthDate</c> is required.</param>
-public sealed record ChildInput(string? PersonId, string? Name, DateOnly? BirthDate);
+/// <param name="ExpectedBirthDate">For a child not yet born (a pre-birth notification, LsL 25 c §): no personId or birthDate, name optional.</param>
+public sealed record ChildInput(string? PersonId, string? Name, DateOnly? BirthDate, DateOnly? ExpectedBirthDate = null) : IChildInput;
 
 public sealed record GuardianInput(string? PersonId, string? Name, string? Relation, DateOnly? BirthDate = null);
 
@@ -57,16 +67,35 @@ public static class RegisterFamilyEndpoint
             problem.Extensions["existingFamilyIds"] = existingFamilyIds;
             return Decision.Refuse(problem);
         }
-        var children = command.Children!.Select(c => Members.Create(c.PersonId, c.Name!, c.BirthDate, null)).ToList();
+        // The born children are the registration's; each expected child is a fact of its own that follows it (LsL 25 c §).
+        var childIds = new List<Guid>();
+        var children = new List<FamilyMember>();
+        var expected = new List<ExpectedChildRecorded>();
+        foreach (var c in command.Children!)
+        {
+            if (c.ExpectedBirthDate is { } due)
+            {
+                expected.Add(new ExpectedChildRecorded(familyId, Guid.CreateVersion7(), Members.Trimmed(c.Name), due, caller.AsActor(), now));
+                childIds.Add(expected[^1].ChildId);
+            }
+            else
+            {
+                children.Add(Members.Create(c.PersonId, c.Name!, c.BirthDate, null));
+                childIds.Add(children[^1].MemberId);
+            }
+        }
         var guardians = (command.Guardians ?? []).Select(g => Members.Create(g.PersonId, g.Name!, g.BirthDate, g.Relation)).ToList();
         var registered = new FamilyRegistered(familyId, children, guardians, command.Municipality, command.Languages ?? [],
             caller.AsActor(), now);
-        object[] facts = existingFamilyIds.Count > 0 && command.SeparateHousehold is { Reason: { } reason }
-            ? [registered, new SeparateHouseholdRegistered(familyId, existingFamilyIds, reason.Trim(), caller.AsActor(), now)]
-            : [registered];
+        List<object> facts = [registered];
+        if (existingFamilyIds.Count > 0 && command.SeparateHousehold is { Reason: { } reason })
+        {
+            facts.Add(new SeparateHouseholdRegistered(familyId, existingFamilyIds, reason.Trim(), caller.AsActor(), now));
+        }
+        facts.AddRange(expected);
         return Decision.Created(
-            version => new FamilyRegisteredResponse(familyId, version, children.ConvertAll(c => c.MemberId), guardians.ConvertAll(g => g.MemberId)),
-            facts);
+            version => new FamilyRegisteredResponse(familyId, version, childIds, guardians.ConvertAll(g => g.MemberId)),
+            [.. facts]);
     }
 
     /// <summary>
@@ -96,12 +125,7 @@ public sealed class RegisterFamilyValidator : AbstractValidator<RegisterFamily>
         RuleFor(x => x.Children).NotEmpty().WithMessage("A family has at least one child.");
         RuleFor(x => x.Children!.Count).LessThanOrEqualTo(20).When(x => x.Children is not null).OverridePropertyName("children");
         RuleForEach(x => x.Children).NotNull().WithMessage("A child is an object, not null.");
-        RuleForEach(x => x.Children).ChildRules(child =>
-        {
-            child.RuleFor(c => c.Name).NotEmpty().PlainText(Rules.NameMax);
-            child.RuleFor(c => c.PersonId).PersonalIdentityCode();
-            child.RuleFor(c => c).Custom((c, ctx) => Person.CheckBirthDate(c.PersonId, c.BirthDate, clock, ctx));
-        });
+        RuleForEach(x => x.Children).SetValidator(new ChildInputValidator<ChildInput>(clock));
         RuleFor(x => x.Guardians!.Count).LessThanOrEqualTo(10).When(x => x.Guardians is not null).OverridePropertyName("guardians");
         RuleForEach(x => x.Guardians).NotNull().WithMessage("A guardian is an object, not null.");
         RuleForEach(x => x.Guardians).ChildRules(guardian =>
@@ -128,8 +152,36 @@ public sealed class RegisterFamilyValidator : AbstractValidator<RegisterFamily>
     }
 }
 
+/// <summary>A child named by a request: born (name, and an identity code or birth date), or expected (LsL 25 c §).</summary>
+public sealed class ChildInputValidator<T> : AbstractValidator<T> where T : IChildInput
+{
+    /// <summary>How far ahead a birth can be expected (a pregnancy's length), and how long an expected date may have passed unrecorded.</summary>
+    public const int ExpectedWithinDays = 300;
+    public const int ExpectedOverdueDays = 60;
+
+    public ChildInputValidator(TimeProvider clock)
+    {
+        RuleFor(c => c.Name).NotEmpty().When(c => c.ExpectedBirthDate is null);
+        RuleFor(c => c.Name).PlainText(Rules.NameMax);
+        RuleFor(c => c.PersonId).PersonalIdentityCode();
+        When(c => c.ExpectedBirthDate is null, () =>
+            RuleFor(c => c).Custom((c, ctx) => Person.CheckBirthDate(c.PersonId, c.BirthDate, clock, ctx)));
+        When(c => c.ExpectedBirthDate is not null, () =>
+        {
+            RuleFor(c => c.PersonId).Null().WithMessage("A child not yet born has no personal identity code: record it with the birth.");
+            RuleFor(c => c.BirthDate).Null().WithMessage("Give expectedBirthDate or birthDate, not both: record the birth when it happens.");
+            RuleFor(c => c.ExpectedBirthDate).Must(d => Today(clock).AddDays(-ExpectedOverdueDays) <= d && d <= Today(clock).AddDays(ExpectedWithinDays))
+                .WithMessage($"An expected birth date is between {ExpectedOverdueDays} days ago and {ExpectedWithinDays} days ahead; a child born earlier is registered with its birthDate.");
+        });
+    }
+
+    private static DateOnly Today(TimeProvider clock) => Calendar.FinnishCalendar.HelsinkiDate(clock.GetUtcNow());
+}
+
 public static class Members
 {
+    public static string? Trimmed(string? name) => string.IsNullOrWhiteSpace(name) ? null : name.Trim();
+
     /// <summary>A validated person as the family record holds them; the date comes from the code when not given.</summary>
     public static FamilyMember Create(string? personId, string name, DateOnly? birthDate, string? relation)
     {

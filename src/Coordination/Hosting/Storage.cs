@@ -73,6 +73,7 @@ public static class Storage
         Intake.IntakeSetup.ConfigureIntake(opts);
         opts.ConfigureSituationalPicture();
         opts.ConfigureDeadlines();
+        Reports.ReportsStorage.ConfigureReports(opts);
         opts.ConfigureSystemicTeams();
         SchoolWelfare.SchoolWelfareSetup.ConfigureSchoolWelfare(opts);
     }

@@ -115,6 +115,9 @@ public static class NotifyConcernEndpoint
 
 public sealed class NotifyConcernValidator : AbstractValidator<NotifyConcern>
 {
+    private static DateOnly? BirthDate(ChildInput child) =>
+        child.BirthDate ?? (PersonalIdentityCode.Validate(child.PersonId, out var fromCode) == PersonalIdentityCode.Problem.None ? fromCode : null);
+
     public NotifyConcernValidator(TimeProvider clock)
     {
         RuleFor(x => x.Child).NotNull().WithMessage("Name the child: personId, or name and birthDate.");
@@ -122,8 +125,19 @@ public sealed class NotifyConcernValidator : AbstractValidator<NotifyConcern>
         {
             child.RuleFor(c => c.Name).NotEmpty().PlainText(Rules.NameMax);
             child.RuleFor(c => c.PersonId).PersonalIdentityCode();
+            child.RuleFor(c => c.ExpectedBirthDate).Null()
+                .WithMessage("A child not yet born is added to a family with expectedBirthDate, and the pre-birth notification recorded there.");
             child.RuleFor(c => c).Custom((c, ctx) => Person.CheckBirthDate(c.PersonId, c.BirthDate, clock, ctx));
         }).When(x => x.Child is not null);
+        // The intake places a notification by the child's identity code; a child not yet born has none.
+        RuleFor(x => x.Kind).Must(k => k != ConcernKind.PreBirthNotification)
+            .WithMessage("A pre-birth notification (LsL 25 c §) names a child not yet born, who has no identity code to place it by: social "
+                         + "work records it on the family (POST /api/families/{familyId}/concerns), adding the expected child first.");
+        // A child applies from the age of 12, for themself (LsL 21 §).
+        RuleFor(x => x.Source!.Agency).Must((x, _) => BirthDate(x.Child!) is { } born && ConcernSource.OldEnoughToApply(born, x.ReceivedAt!.Value))
+            .When(x => x is { Kind: ConcernKind.Application, Source.Agency: SourceAgency.Child, Child: not null, ReceivedAt: not null })
+            .WithMessage($"A child applies from the age of {ConcernSource.ChildApplicantAge} (LsL 21 §).")
+            .OverridePropertyName("source.agency");
         Include(new ConcernContentValidator());
     }
 }

@@ -54,7 +54,7 @@ public static class NotificationPlacement
     public static async Task<long> PlaceAsync(IDocumentSession session, IMessageContext bus, IEventStream<Family> stream,
         Notification notification, Guid childId, string? placedBy, DateTimeOffset now, CancellationToken ct)
     {
-        var version = await ConcernPlacement.AppendAsync(session, bus, stream, notification.Raised(childId), ct);
+        var version = await ConcernPlacement.AppendAsync(session, bus, stream, notification.Raised(childId), now, ct);
         notification.Status = NotificationStatus.Placed;
         notification.Reason = null;
         notification.FamilyId = stream.Id;

@@ -77,7 +77,7 @@ public static class SchoolMessagePlacement
             record.ReceivedAt);
         var fact = Fact(message, via, childId, by);
 
-        var version = await ConcernPlacement.AppendAsync(session, bus, stream, fact, ct);
+        var version = await ConcernPlacement.AppendAsync(session, bus, stream, fact, now, ct);
 
         record.Status = InboundStatus.Processed;
         record.Reason = null;

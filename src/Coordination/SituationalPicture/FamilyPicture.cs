@@ -47,7 +47,10 @@ public sealed class FamilyPicture
 public sealed record TeamAllocation(Guid TeamId, string TeamName, string ResponsibleSocialWorkerId, string ResponsibleSocialWorkerName,
     DateTimeOffset AllocatedAt);
 
-public sealed record PictureMember(Guid Id, string? PersonId, string Name, DateOnly BirthDate, string? Relation);
+/// <param name="BirthDate">Null for a child not yet born, who has <paramref name="ExpectedBirthDate"/> instead (LsL 25 c §).</param>
+/// <param name="Name">Null only for an expected child not yet named.</param>
+public sealed record PictureMember(Guid Id, string? PersonId, string? Name, DateOnly? BirthDate, string? Relation,
+    DateOnly? ExpectedBirthDate = null);
 
 /// <summary>A professional involved with the family and how they came to be (contact role).</summary>
 public sealed record Involvement(string ProfessionalId, string Name, Agency Agency, string Role, DateTimeOffset Since);

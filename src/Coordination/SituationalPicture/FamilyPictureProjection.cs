@@ -40,6 +40,19 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
         p.Record(e, "Child added to the family");
     }
 
+    public static void Apply(IEvent<ExpectedChildRecorded> e, FamilyPicture p)
+    {
+        p.Children.Add(new PictureMember(e.Data.ChildId, null, e.Data.Name, null, null, e.Data.ExpectedBirthDate));
+        p.Record(e, "Expected child added to the family (LsL 25 c §)");
+    }
+
+    public static void Apply(IEvent<ChildBorn> e, FamilyPicture p)
+    {
+        var i = p.Children.FindIndex(c => c.Id == e.Data.ChildId);
+        p.Children[i] = new PictureMember(e.Data.ChildId, e.Data.PersonId, e.Data.Name, e.Data.BirthDate, null);
+        p.Record(e, "Birth of the expected child recorded");
+    }
+
     public static void Apply(IEvent<ConcernRaised> e, FamilyPicture p)
     {
         var d = e.Data;
@@ -49,7 +62,6 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
             Description = d.Description, SuspectedOffence = d.SuspectedOffence, PoliceReported = d.PoliceReported,
             DecisionDue = d.DecisionDue, RecordedBy = d.By, Via = d.Via, RecordedAt = e.Recorded(),
         });
-        p.Deadlines.AddRange(DeadlineRules.ForConcern(d));
         // A notifier is no professional involved with the family (ATL 9 §), and who notified is the concern's content
         // (docs/sharing.md N): the timeline names only the kind of source.
         p.Record(e, $"Concern received ({Kebab.Name(d.Kind)}) from {Kebab.Name(d.Source.Agency)}", actorName: "notifier");
@@ -60,7 +72,6 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
         var d = e.Data;
         p.Concern(d.ConcernId).Urgency = new UrgencyRecord(d.Urgent, d.Reasoning, d.OccurredAt, d.By);
         p.Concern(d.ConcernId).RecordedAt = e.Recorded(); // its reasoning is part of the concern's record from now on
-        p.Meet(DeadlineKind.UrgencyAssessment, d.ConcernId, d.OccurredAt);
         p.Involve(d.By, "assessed-urgency", d.OccurredAt);
         p.Record(e, d.Urgent ? "Urgency assessed: urgent" : "Urgency assessed: not urgent");
     }
@@ -70,7 +81,6 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
         var d = e.Data;
         p.Concern(d.ConcernId).Decision = new DecisionRecord(d.Decision, d.Reason, d.OccurredAt, d.ChildAndGuardianInformedAt, d.AssessmentId, d.By);
         p.Concern(d.ConcernId).RecordedAt = e.Recorded();
-        p.Meet(DeadlineKind.AssessmentDecision, d.ConcernId, d.OccurredAt);
         p.Involve(d.By, "decided-on-concern", d.OccurredAt);
         p.Record(e, d.Decision == ConcernDecision.StartAssessment ? "Decided to assess the need for services" : "Decided no assessment is needed");
     }
@@ -80,10 +90,11 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
         var d = e.Data;
         p.Assessments.Add(new PictureAssessment
         {
-            AssessmentId = d.AssessmentId, StartedAt = d.OccurredAt, CompletionDue = d.CompletionDue, Lead = d.By,
+            AssessmentId = d.AssessmentId, StartedAt = d.OccurredAt,
+            CompletionDue = DeadlineRules.CompletionDue(DeadlineRules.PendingSince(d, id => p.Concerns.Find(c => c.ConcernId == id)?.ReceivedAt)),
+            Lead = d.By,
             ConcernIds = [.. d.ConcernIds], ChildIds = [.. d.ChildIds],
         });
-        p.Deadlines.Add(DeadlineRules.ForAssessment(d));
         p.Involve(d.By, "assessing-social-worker", d.OccurredAt);
         p.Record(e, "Service-need assessment started");
     }
@@ -141,7 +152,6 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
         var d = e.Data;
         p.Assessment(d.AssessmentId).Conclusion = new ConclusionRecord(d.Outcome, d.Summary, d.ClientOpinion, d.NamedWorkerNeeded,
             d.ResponsibleSocialWorkerId, d.OccurredAt, d.By, e.Recorded());
-        p.Meet(DeadlineKind.AssessmentCompletion, d.AssessmentId, d.OccurredAt);
         p.Record(e, $"Assessment concluded: {Kebab.Name(d.Outcome)}");
     }
 
@@ -177,10 +187,6 @@ public sealed partial class FamilyPictureProjection : SingleStreamProjection<Fam
 
     public static void Apply(IEvent<DeadlineMissed> e, FamilyPicture p)
     {
-        if (p.Deadlines.Find(x => x.Key == e.Data.DeadlineKey) is { } deadline)
-        {
-            deadline.MissedRecorded = true;
-        }
         p.Record(e, $"Deadline missed: {Kebab.Name(e.Data.Kind)} due {e.Data.DueDate:yyyy-MM-dd}");
     }
 
@@ -259,6 +265,8 @@ internal static class FamilyPictureMutations
         picture.Version = e.Version;
         picture.LastRecordedAt = e.Recorded();
         picture.Relationships.Record(fact);
+        DeadlineLedger.Record(fact, key => picture.Deadlines.Find(d => d.Key == key), picture.Deadlines.Add, picture.Deadlines,
+            id => picture.Concerns.Find(c => c.ConcernId == id)?.ReceivedAt, picture.Relationships.ResponsibleSocialWorkerId);
         picture.Timeline.Add(new TimelineEntry(fact.OccurredAt, e.Recorded(), what, actorName ?? fact.By.Name, fact.By.Agency));
     }
 
@@ -272,10 +280,4 @@ internal static class FamilyPictureMutations
     public static PictureConcern Concern(this FamilyPicture p, Guid id) => p.Concerns.First(c => c.ConcernId == id);
 
     public static PictureAssessment Assessment(this FamilyPicture p, Guid id) => p.Assessments.First(a => a.AssessmentId == id);
-
-    public static void Meet(this FamilyPicture p, DeadlineKind kind, Guid subjectId, DateTimeOffset at)
-    {
-        var key = DeadlineRules.Key(kind, subjectId);
-        p.Deadlines.Find(d => d.Key == key)?.MeetAt(at);
-    }
 }

@@ -61,8 +61,8 @@ public static class GetPictureEndpoint
         AccessLog log, HttpContext context, Professional caller, string purpose, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        var asOf = Moment(asOfText, "asOf", errors);
-        var knownAt = Moment(knownAtText, "knownAt", errors);
+        var asOf = QueryValues.Moment(asOfText, "asOf", errors);
+        var knownAt = QueryValues.Moment(knownAtText, "knownAt", errors);
         if (errors.Count > 0)
         {
             return Problems.Result(Problems.Invalid(errors));
@@ -99,20 +99,5 @@ public static class GetPictureEndpoint
             return failed;
         }
         return Results.Ok(viewed.View);
-    }
-
-    private static DateTimeOffset? Moment(string? text, string field, Dictionary<string, string[]> errors)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-        if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.AssumeUniversal, out var moment))
-        {
-            return moment;
-        }
-        errors[field] = ["Use an ISO 8601 time with offset, e.g. 2026-05-05T12:00:00+03:00."];
-        return null;
     }
 }

@@ -74,7 +74,7 @@ public static class PictureReplay
 
     private static IEnumerable<IEvent> Standing(IEnumerable<IEvent> events, DateTimeOffset? asOf, DateTimeOffset? knownAt) =>
         events.Where(e => e.Data is IFamilyEvent fact
-                          && (e.Data is FamilyRegistered or ChildAddedToFamily || asOf is not { } a || fact.OccurredAt <= a)
+                          && (e.Data is FamilyRegistered or ChildAddedToFamily or ExpectedChildRecorded || asOf is not { } a || fact.OccurredAt <= a)
                           && (knownAt is not { } k || e.Timestamp <= k));
 
     private static MethodInfo? Applier(Type eventType) => Appliers.GetOrAdd(eventType, t =>

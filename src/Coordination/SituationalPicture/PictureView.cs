@@ -124,7 +124,9 @@ public sealed record ContributionView(
         c.SupersededBy, c.OccurredAt, c.RecordedAt);
 }
 
-public sealed record DeadlineView(string Kind, Guid SubjectId, DateOnly DueDate, DeadlineState State, DateOnly? MetOn, string? ResponsibleId);
+/// <param name="WorkingDaysLate">For <c>met-late</c>: how many working days after its due date it was met (<see cref="DeadlineRules.WorkingDaysLate"/>).</param>
+public sealed record DeadlineView(string Kind, Guid SubjectId, DateOnly DueDate, DeadlineState State, DateOnly? MetOn, string? ResponsibleId,
+    int? WorkingDaysLate);
 
 /// <summary>One viewer's picture, and what in it left its owning agency (for the disclosure log).</summary>
 public sealed record ViewerPicture(PictureView View, IReadOnlyList<SharedDatum> Disclosed)
@@ -175,7 +177,7 @@ public static class PictureViews
             Assessment: assessments.LastOrDefault(a => a.Status == "running"),
             PastAssessments: assessments.Where(a => a.Status == "concluded").ToList(),
             Deadlines: p.Deadlines.Select(d => new DeadlineView(Kebab.Name(d.Kind), d.SubjectId, d.DueDate,
-                DeadlineRules.StateOn(d, today), d.MetOn, d.ResponsibleId)).ToList(),
+                DeadlineRules.StateOn(d, today), d.MetOn, d.ResponsibleId, DeadlineRules.WorkingDaysLate(d))).ToList(),
             ConsentsInForce: p.ConsentsInForceOn(now),
             p.Professionals,
             Timeline: p.Timeline.OrderByDescending(t => t.OccurredAt).Take(TimelineLength).ToList(),

@@ -90,7 +90,7 @@ public static class GetTeamViewsEndpoint
         var cases = await session.Query<TeamCase>().Where(c => c.TeamId == teamId).ToListAsync(ct);
         var deadlines = cases.Count == 0
             ? []
-            : (await session.LoadManyAsync<FamilyDeadlines>(ct, cases.Select(c => c.Id).ToArray())).ToDictionary(d => d.Id, d => d.Deadlines);
+            : (await session.LoadManyAsync<Families.Family>(ct, cases.Select(c => c.Id).ToArray())).ToDictionary(f => f.Id, f => f.Deadlines.Values.ToList());
         return (new TeamView(team, cases, deadlines), null);
     }
 

@@ -34,7 +34,8 @@ public sealed class TeamCase
     public List<CaseAction> Actions { get; set; } = [];
 }
 
-public sealed record CaseChild(Guid ChildId, string Name);
+/// <param name="Name">Null for an expected child not yet named (LsL 25 c §).</param>
+public sealed record CaseChild(Guid ChildId, string? Name);
 
 public enum CaseStage
 {
@@ -73,6 +74,17 @@ public sealed partial class TeamCaseProjection : SingleStreamProjection<TeamCase
     };
 
     public static void Apply(ChildAddedToFamily e, TeamCase c) => c.Children.Add(new CaseChild(e.Child.MemberId, e.Child.Name));
+
+    public static void Apply(ExpectedChildRecorded e, TeamCase c) => c.Children.Add(new CaseChild(e.ChildId, e.Name));
+
+    public static void Apply(ChildBorn e, TeamCase c)
+    {
+        var i = c.Children.FindIndex(x => x.ChildId == e.ChildId);
+        if (i >= 0)
+        {
+            c.Children[i] = c.Children[i] with { Name = e.Name };
+        }
+    }
 
     public static void Apply(ConcernRaised e, TeamCase c)
     {

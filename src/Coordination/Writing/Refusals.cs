@@ -31,9 +31,29 @@ public static class Refusals
         : value < EarliestCaseTime ? Decision.Refuse(Problems.Invalid(field, "This time is before 2000: no fact of this record happened then."))
         : null;
 
+    /// <summary>
+    /// Facts happen in order: one cannot have happened before the fact it follows from (a decision before the concern's
+    /// receipt, a hearing before the assessment started). 400, naming the earlier fact in the field's error and in
+    /// <c>earlierFact</c>.
+    /// </summary>
+    /// <param name="earlier">The fact it follows from, as the record names it (<c>concern-received</c>, <c>assessment-started</c>).</param>
+    public static Decision? NotBefore(string field, DateTimeOffset? value, string earlier, Guid earlierId, DateTimeOffset earlierAt)
+    {
+        if (value is not { } at || at >= earlierAt)
+        {
+            return null;
+        }
+        var problem = Problems.Invalid(field, $"This is before the fact it follows: {earlier} at {earlierAt:yyyy-MM-ddTHH:mm:ssK}.");
+        problem.Extensions["earlierFact"] = new EarlierFact(earlier, earlierId, earlierAt);
+        return Decision.Refuse(problem);
+    }
+
     /// <summary>A fact about a concern cannot have happened before the concern was received.</summary>
-    public static Decision? NotBeforeReceipt(string field, DateTimeOffset? value, DateTimeOffset receivedAt) =>
-        value < receivedAt ? Decision.Refuse(Problems.Invalid(field, "This is before the concern was received.")) : null;
+    public static Decision? NotBeforeReceipt(string field, DateTimeOffset? value, Guid concernId, DateTimeOffset receivedAt) =>
+        NotBefore(field, value, "concern-received", concernId, receivedAt);
 
     public static Decision NotFound(string what) => Decision.Refuse(Problems.NotFound(what));
 }
+
+/// <summary>The fact a refused time would have come before, as a 400's <c>earlierFact</c> names it.</summary>
+public sealed record EarlierFact(string Fact, Guid Id, DateTimeOffset OccurredAt);

@@ -189,13 +189,25 @@ public sealed class StreamWrites(
         {
             case Decision.Refused r:
                 return (0, r.Problem);
-            case Decision.Accepted a:
+            case Decision.Accepted decided:
+                var a = WithMissesMadeKnown(stream.Aggregate, decided);
                 await HashChain.AppendSealedAsync(session, stream, a.Events, ct);
                 return (current + a.Events.Count, a);
             default:
                 throw new UnreachableException();
         }
     }
+
+    /// <summary>
+    /// A family's deadlines that the facts meet late, or open already passed, are missed from the moment they passed: the
+    /// service records it in the same write (<see cref="Deadlines.DeadlineLedger.MissesMadeKnown"/>), so no late or
+    /// back-dated fact leaves a miss unrecorded.
+    /// </summary>
+    private Decision.Accepted WithMissesMadeKnown<T>(T aggregate, Decision.Accepted accepted) =>
+        aggregate is Families.Family family
+        && Deadlines.DeadlineLedger.MissesMadeKnown(family, accepted.Events, Now, Caller.Organisation) is { Count: > 0 } misses
+            ? accepted with { Events = [.. accepted.Events, .. misses] }
+            : accepted;
 
     /// <summary>
     /// The first answer again, for a request repeated with its key, after the same access check as the first answer had (a

@@ -33,6 +33,7 @@ public sealed partial class LeakMatrix(CoordinationHost host) : IClassFixture<Co
         "GET /api/teams",                               // the teams the caller may see: ids, names, no family
         "GET /api/teams/{teamId}",                      // a team's members and meetings: no family
         "GET /api/integrations/school-welfare/senders", // the county's sending school systems: ids and names
+        "GET /api/reports/processing-times",            // THL's aggregate counts: numbers and dates, no family, no person
     ];
 
     [Fact(Timeout = 120000)]
@@ -750,6 +751,15 @@ public sealed partial class LeakMatrix
             yield return Get("GET /api/teams", "mine", Carries.Nothing, state, "/api/teams");
             yield return Get("GET /api/teams/{teamId}", "team", Carries.Nothing, state, t);
             yield return Get("GET /api/integrations/school-welfare/senders", "senders", Carries.Nothing, state, "/api/integrations/school-welfare/senders");
+            // Aggregate counts of the organisation's matters, as JSON and as CSV: no marker may appear in either.
+            var report = $"/api/reports/processing-times?from={DateTime.UtcNow.AddDays(-300):yyyy-MM-dd}&to={DateTime.UtcNow.AddDays(-1):yyyy-MM-dd}";
+            yield return Get("GET /api/reports/processing-times", "JSON", Carries.Nothing, state, report);
+            yield return new Read("GET /api/reports/processing-times", "CSV", Carries.Nothing, state, c =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, report);
+                request.Headers.Accept.ParseAdd("text/csv");
+                return c.SendAsync(request);
+            });
         }
 
         private static Read Get(string route, string label, Carries carries, State state, string url) =>

@@ -107,6 +107,9 @@ public sealed class RouteCatalogue
 
         var f = $"/api/families/{path.FamilyId}";
         var t = $"/api/teams/{team.TeamId}";
+        // An expected child (LsL 25 c §), whose birth the catalogue records.
+        var expectedChild = (await (await ownerClient.PostJson($"{f}/children",
+            new { expectedBirthDate = TeamScenario.Day(DateTimeOffset.UtcNow.AddDays(60)) })).Ok(HttpStatusCode.Created))["childId"]!.GetValue<string>();
         const string messages = "/api/integrations/school-welfare/messages";
         const string senders = "/api/integrations/school-welfare/senders";
         var now = StatutoryPath.Now();
@@ -121,6 +124,14 @@ public sealed class RouteCatalogue
                 _ => Allowed, // their own families' deadlines (none for some); a social-work admin sees the organisation's
             }, _ => "/api/deadlines"),
             Post("/api/families/{familyId}/children", SocialWorkOnTheFamily, _ => $"{f}/children", () => new { name = "Vauva", birthDate = "2026-01-01" }),
+            Post("/api/families/{familyId}/children/{childId}/birth", SocialWorkOnTheFamily, _ => $"{f}/children/{expectedChild}/birth",
+                () => new { name = "Vauva", birthDate = TeamScenario.Day(DateTimeOffset.UtcNow) }), // the first records it; later ones: 409
+            Get("/api/reports/processing-times", p => p switch
+            {
+                "anonymous" => 401,
+                "auditor" or "foreign-auditor" or "admin" => Allowed, // each its own organisation's figures
+                _ => 403,
+            }, _ => $"/api/reports/processing-times?from={DateTime.UtcNow.AddDays(-180):yyyy-MM-dd}&to={DateTime.UtcNow.AddDays(-1):yyyy-MM-dd}"),
             Post("/api/families/{familyId}/concerns", CaseworkOnTheFamily, _ => $"{f}/concerns", () => StatutoryPath.SchoolNotification(path.ChildIds, now)),
             Post("/api/families/{familyId}/concerns/{concernId}/decision", SocialWorkOnTheFamily, _ => $"{f}/concerns/{path.ConcernId}/decision",
                 () => new { decision = "start-assessment", decidedAt = now, childAndGuardianInformedAt = now }),

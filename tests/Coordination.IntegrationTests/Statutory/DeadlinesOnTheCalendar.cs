@@ -13,6 +13,8 @@ public sealed class DeadlinesOnTheCalendar(ClockedHost host) : IClassFixture<Clo
 {
     private static string Iso(DateTimeOffset t) => t.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
+    private static DateTimeOffset At(string iso) => DateTimeOffset.Parse(iso, System.Globalization.CultureInfo.InvariantCulture);
+
     [Fact]
     public async Task a_deadline_that_passes_unmet_is_recorded_missed_and_raises_a_reminder_without_waiting_real_days()
     {
@@ -60,38 +62,86 @@ public sealed class DeadlinesOnTheCalendar(ClockedHost host) : IClassFixture<Clo
     }
 
     [Fact]
-    public async Task the_scheduler_itself_records_a_deadline_that_was_already_past_when_the_concern_was_recorded()
+    public async Task a_concern_recorded_after_its_deadlines_passed_records_their_misses_from_the_moment_each_passed()
     {
-        // Wolverine's scheduler runs on real time, so this test does too.
-        var receivedAt = DateTimeOffset.UtcNow.AddDays(-20);
-        var path = await (await new StatutoryPath(host, Caller.SocialWorker()).Registered()).WithConcern(receivedAt: Iso(receivedAt));
+        // Received Thu 1 Oct 2026 and recorded only now: urgency was due that day, the decision on Mon 12 Oct.
+        var path = await (await new StatutoryPath(host, Caller.SocialWorker()).Registered()).WithConcern(receivedAt: "2026-10-01T09:00:00+03:00");
 
-        var events = await WaitFor(async () =>
-        {
-            var all = await host.EventsOf(path.SocialWorker.Org, path.FamilyId);
-            return all.Count(e => e.Data is DeadlineMissed) == 2 ? all : null;
-        }, TimeSpan.FromSeconds(45));
+        var events = await host.EventsOf(path.SocialWorker.Org, path.FamilyId);
+        var misses = events.Where(e => e.Data is DeadlineMissed).ToList();
+        Assert.Equal(4, events.Count); // registered, then the concern and both misses in the concern's own write
+        Assert.Equal(2, misses.Count);
+        var urgency = (DeadlineMissed)misses.Single(e => ((DeadlineMissed)e.Data).Kind == DeadlineKind.UrgencyAssessment).Data;
+        var decision = (DeadlineMissed)misses.Single(e => ((DeadlineMissed)e.Data).Kind == DeadlineKind.AssessmentDecision).Data;
+        Assert.Equal(new DateOnly(2026, 10, 1), urgency.DueDate);
+        Assert.Equal(At("2026-10-02T00:00:00+03:00"), urgency.OccurredAt);
+        Assert.Equal(new DateOnly(2026, 10, 12), decision.DueDate);
+        Assert.Equal(At("2026-10-13T00:00:00+03:00"), decision.OccurredAt);
+        Assert.All(misses, m => Assert.Equal(Identity.Agency.System, ((DeadlineMissed)m.Data).By.Agency));
 
-        Assert.Equal(2, events.Count(e => e.Data is DeadlineMissed));
+        // The scheduler's checks, due long ago, run at once and raise the reminder without recording the miss again.
+        await using var session = host.Store.QuerySession(path.SocialWorker.Org);
+        var reminder = await WaitFor(() => session.LoadAsync<Reminder>(DeadlineRules.Key(DeadlineKind.AssessmentDecision, path.ConcernId)),
+            TimeSpan.FromSeconds(45));
+        Assert.Equal(new DateOnly(2026, 10, 12), reminder.DueDate);
+        Assert.Equal(2, (await host.EventsOf(path.SocialWorker.Org, path.FamilyId)).Count(e => e.Data is DeadlineMissed));
+    }
+
+    [Fact]
+    public async Task a_decision_made_after_its_deadline_is_met_late_by_its_working_days_and_listed_so()
+    {
+        // Received Thu 1 Oct 2026 (decision due Mon 12 Oct), decided Tue 1 Dec 2026.
+        var path = await (await new StatutoryPath(host, Caller.SocialWorker()).Registered()).WithConcern(receivedAt: "2026-10-01T09:00:00+03:00");
+        await (await path.SocialWork.PostJson($"/api/families/{path.FamilyId}/concerns/{path.ConcernId}/urgency",
+            new { urgent = false, assessedAt = "2026-10-01T10:00:00+03:00", reasoning = "Assessed the same day." })).Ok();
+        var decided = await (await path.SocialWork.PostJson($"/api/families/{path.FamilyId}/concerns/{path.ConcernId}/decision",
+            new { decision = "start-assessment", decidedAt = "2026-12-01T10:00:00+02:00" })).Ok(HttpStatusCode.Created);
+        // Three months from the receipt: 1 Jan 2027 is New Year's Day, 2-3 Jan a weekend, so Mon 4 Jan 2027.
+        Assert.Equal("2027-01-04", decided["completionDue"]!.GetValue<string>());
+
+        var picture = await (await path.SocialWork.GetAsync($"/api/families/{path.FamilyId}/picture")).Ok();
+        Assert.Equal("met", Deadline(picture, "urgency-assessment")["state"]!.GetValue<string>());
+        var decision = Deadline(picture, "assessment-decision");
+        Assert.Equal("met-late", decision["state"]!.GetValue<string>());
+        Assert.Equal("2026-12-01", decision["metOn"]!.GetValue<string>());
+        // Working days 13 Oct .. 1 Dec 2026, counted on a calendar: Oct 13-16 (4), 19-23, 26-30, Nov 2-6, 9-13, 16-20,
+        // 23-27 (5 each: 34), Mon 30 Nov and Tue 1 Dec (36). All Saints' Day, Sat 31 Oct, falls on a weekend.
+        Assert.Equal(36, decision["workingDaysLate"]!.GetValue<int>());
+        Assert.Null(Deadline(picture, "urgency-assessment")["workingDaysLate"]);
+        Assert.Equal("2027-01-04", Deadline(picture, "assessment-completion")["dueDate"]!.GetValue<string>());
+        Assert.Equal(path.SocialWorker.Id, decision["responsibleId"]!.GetValue<string>()); // who assessed the urgency took it up
+
+        // Its miss is a fact from the moment it passed, although nothing had recorded it before the late decision.
+        var missed = (await host.EventsOf(path.SocialWorker.Org, path.FamilyId)).Select(e => e.Data).OfType<DeadlineMissed>()
+            .Single(m => m.Kind == DeadlineKind.AssessmentDecision);
+        Assert.Equal(At("2026-10-13T00:00:00+03:00"), missed.OccurredAt);
+
+        var late = (await (await path.SocialWork.GetAsync("/api/deadlines?state=met-late&limit=200")).Ok()).AsArray();
+        var listed = Assert.Single(late, d => d!["familyId"]!.GetValue<string>() == path.FamilyId.ToString());
+        Assert.Equal(36, listed!["workingDaysLate"]!.GetValue<int>());
+        var met = (await (await path.SocialWork.GetAsync("/api/deadlines?state=met&limit=200")).Ok()).AsArray()
+            .Where(d => d!["familyId"]!.GetValue<string>() == path.FamilyId.ToString()).Select(d => d!["kind"]!.GetValue<string>());
+        Assert.Equal(["urgency-assessment"], met);
     }
 
     [Fact]
     public async Task a_decision_recorded_late_but_made_in_time_meets_its_deadline()
     {
-        var receivedAt = host.Clock.GetUtcNow().AddDays(-20);
-        var path = await (await new StatutoryPath(host, Caller.SocialWorker()).Registered()).WithConcern(receivedAt: Iso(receivedAt));
+        // Received Thu 1 Oct 2026, decided Mon 5 Oct (in time), both recorded only now.
+        var path = await (await new StatutoryPath(host, Caller.SocialWorker()).Registered()).WithConcern(receivedAt: "2026-10-01T09:00:00+03:00");
         await (await path.SocialWork.PostJson($"/api/families/{path.FamilyId}/concerns/{path.ConcernId}/urgency",
-            new { urgent = false, assessedAt = Iso(receivedAt.AddHours(1)), reasoning = "Assessed the same day." })).Ok();
+            new { urgent = false, assessedAt = "2026-10-01T10:00:00+03:00", reasoning = "Assessed the same day." })).Ok();
         await (await path.SocialWork.PostJson($"/api/families/{path.FamilyId}/concerns/{path.ConcernId}/decision",
-            new { decision = "start-assessment", decidedAt = Iso(receivedAt.AddDays(2)) })).Ok(HttpStatusCode.Created);
+            new { decision = "start-assessment", decidedAt = "2026-10-05T10:00:00+03:00" })).Ok(HttpStatusCode.Created);
 
         var picture = await (await path.SocialWork.GetAsync($"/api/families/{path.FamilyId}/picture")).Ok();
 
         Assert.Equal("met", Deadline(picture, "urgency-assessment")["state"]!.GetValue<string>());
         Assert.Equal("met", Deadline(picture, "assessment-decision")["state"]!.GetValue<string>());
-        // The three months run from the decision date, not from when it was recorded.
-        Assert.Equal(DeadlineRules.CompletionDue(receivedAt.AddDays(2)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            Deadline(picture, "assessment-completion")["dueDate"]!.GetValue<string>());
+        // The three months run from the day the matter became pending (1 Oct), not from the decision (5 Oct): 1 Jan 2027
+        // is a holiday and 2-3 Jan a weekend.
+        Assert.Equal("2027-01-04", Deadline(picture, "assessment-completion")["dueDate"]!.GetValue<string>());
+        Assert.Equal("2027-01-04", picture["assessment"]!["completionDue"]!.GetValue<string>());
     }
 
     [Fact]

@@ -52,7 +52,9 @@ public sealed class TheStatutoryPath(CoordinationHost host) : IClassFixture<Coor
         var familyId = Id(registered, "familyId");
         var childIds = registered["childIds"]!.AsArray().Select(c => Guid.Parse(c!.GetValue<string>())).ToList();
         var placed = await (await socialWork.PostJson($"/api/intake/{concernId}/link", new { familyId })).Ok();
-        Assert.Equal(2, placed["version"]!.GetValue<long>());
+        // Placed weeks after its receipt: the concern, and the misses of its urgency (due 3 Nov) and decision (due 12 Nov)
+        // deadlines, which had passed by then, in the same write.
+        Assert.Equal(4, placed["version"]!.GetValue<long>());
         // The notifier learns that it was received, nothing of the family.
         var status = await (await school.GetAsync($"/api/concerns/{concernId}")).Ok();
         Assert.Equal(["concernId", "receivedAt", "status"], status.AsObject().Select(p => p.Key));
@@ -73,7 +75,8 @@ public sealed class TheStatutoryPath(CoordinationHost host) : IClassFixture<Coor
             new { decision = "start-assessment", decidedAt = "2026-11-06T10:00:00+02:00", childAndGuardianInformedAt = "2026-11-06T12:00:00+02:00" }))
             .Ok(HttpStatusCode.Created);
         var assessmentId = Guid.Parse(decided["assessmentId"]!.GetValue<string>());
-        Assert.Equal("2027-02-08", decided["completionDue"]!.GetValue<string>()); // 6 Feb 2027 is a Saturday
+        // Three months from the day the matter became pending (received Tue 3 Nov 2026), not from the decision: Wed 3 Feb 2027.
+        Assert.Equal("2027-02-03", decided["completionDue"]!.GetValue<string>());
         // The mother phones the social worker about Eino: a joint contact on the family, joined to the running assessment.
         var call = await (await socialWork.PostJson($"/api/families/{familyId}/concerns", new
         {
@@ -89,7 +92,7 @@ public sealed class TheStatutoryPath(CoordinationHost host) : IClassFixture<Coor
         Assert.Empty(picture["openConcerns"]!.AsArray());
         Assert.Equal(childIds, picture["assessment"]!["childIds"]!.AsArray().Select(c => Guid.Parse(c!.GetValue<string>())));
         Assert.Equal("running", picture["assessment"]!["status"]!.GetValue<string>());
-        Assert.Equal("2027-02-08", picture["assessment"]!["completionDue"]!.GetValue<string>());
+        Assert.Equal("2027-02-03", picture["assessment"]!["completionDue"]!.GetValue<string>()); // the first concern's clock stands
 
         // Invitations give the invited agencies a relationship.
         var psychiatrist = host.ClientFor(Caller.Psychiatrist());
@@ -149,9 +152,12 @@ public sealed class TheStatutoryPath(CoordinationHost host) : IClassFixture<Coor
         Assert.Equal(picture["version"]!.GetValue<long>(), (await host.EventsOf(kuraattori.Org, familyId)).Count);
 
         var types = (await host.EventsOf(kuraattori.Org, familyId)).Select(e => e.Data.GetType()).ToList();
+        // Both concerns were recorded weeks after their receipt (in November 2026), when their urgency and decision deadlines
+        // had passed: each write recorded those misses with it, although the facts recorded later met them in time.
+        var missed = typeof(Coordination.Deadlines.DeadlineMissed);
         Assert.Equal(
-            [typeof(Coordination.Families.FamilyRegistered), typeof(ConcernRaised), typeof(UrgencyAssessed), typeof(ConcernDecided),
-             typeof(AssessmentStarted), typeof(ConcernRaised), typeof(UrgencyAssessed), typeof(ConcernDecided), typeof(ConcernJoinedAssessment),
+            [typeof(Coordination.Families.FamilyRegistered), typeof(ConcernRaised), missed, missed, typeof(UrgencyAssessed), typeof(ConcernDecided),
+             typeof(AssessmentStarted), typeof(ConcernRaised), missed, missed, typeof(UrgencyAssessed), typeof(ConcernDecided), typeof(ConcernJoinedAssessment),
              typeof(AgencyInvited), typeof(AgencyInvited), typeof(ContributionRecorded),
              typeof(ContributionRecorded), typeof(ContributionRecorded), typeof(ChildHearingRecorded), typeof(ChildHearingRecorded),
              typeof(AssessmentConcluded)],

@@ -51,9 +51,13 @@ public static class ConcludeAssessmentEndpoint
             problem.Extensions["unheardChildIds"] = unheard;
             return Decision.Refuse(problem);
         }
-        if (Refusals.NotACaseTime("concludedAt", command.ConcludedAt, now) is { } future)
+        if ((Refusals.NotACaseTime("concludedAt", command.ConcludedAt, now)
+             ?? assessment.NotBeforeStart("concludedAt", command.ConcludedAt)
+             ?? (assessment.LatestHearing is { } hearing
+                 ? Refusals.NotBefore("concludedAt", command.ConcludedAt, hearing.Fact, hearing.Id, hearing.OccurredAt)
+                 : null)) is { } invalid)
         {
-            return future;
+            return invalid;
         }
         if (command.ResponsibleSocialWorkerId is not null
             && (SystemicTeams.ResponsibleWorkers.NotASocialWorker(worker, "responsibleSocialWorkerId")

@@ -23,7 +23,8 @@ public static class RecordChildHearingEndpoint
         var (assessment, refused) = AssessmentRules.Open(family, assessmentId, "recorded");
         refused ??= assessment is null ? null : AssessmentRules.Hears(assessment, caller)
             ?? AssessmentRules.ChildrenOf(assessment, [command.ChildId!.Value], "childId")
-            ?? Refusals.NotACaseTime("heardAt", command.HeardAt, now);
+            ?? Refusals.NotACaseTime("heardAt", command.HeardAt, now)
+            ?? assessment.NotBeforeStart("heardAt", command.HeardAt);
         if (refused is not null)
         {
             return refused;
