@@ -21,7 +21,8 @@ public static class Storage
     /// The whole event-store configuration, in one place, for the service and for tools that must see the store exactly
     /// as the service does (the benchmark's rebuild measurement, operations verbs).
     /// </summary>
-    public static void ConfigureMarten(StoreOptions opts, string connectionString, string schema)
+    /// <param name="clock">The service's clock, which also stamps when each event was recorded (knownAt reads it).</param>
+    public static void ConfigureMarten(StoreOptions opts, string connectionString, string schema, TimeProvider? clock = null)
     {
         var csb = new NpgsqlConnectionStringBuilder(connectionString);
         // A writer waiting for another writer's lock on the same family gives up after this, and the caller is told
@@ -62,7 +63,8 @@ public static class Storage
         opts.Events.MetadataConfig.CausationIdEnabled = true;
         opts.Events.MetadataConfig.HeadersEnabled = true;
         opts.Events.MetadataConfig.UserNameEnabled = true;
-        opts.Events.TimeProvider = TimeProvider.System;
+        // One clock for the service: the recording time of events is the time the service decides by (a test's clock too).
+        opts.Events.TimeProvider = clock ?? TimeProvider.System;
         // Single-stream rebuilds stream by stream instead of replaying the whole event log through every projection.
         opts.Events.UseOptimizedProjectionRebuilds = true;
 
@@ -81,7 +83,12 @@ public static class Storage
     public static void ConfigureStorage(this WebApplicationBuilder builder, string connectionString)
     {
         var schema = builder.Configuration["Storage:Schema"] ?? SchemaName;
-        builder.Services.AddMarten(opts => ConfigureMarten(opts, connectionString, schema))
+        builder.Services.AddMarten(services =>
+            {
+                var opts = new StoreOptions();
+                ConfigureMarten(opts, connectionString, schema, services.GetRequiredService<TimeProvider>());
+                return opts;
+            })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine(w =>

@@ -13,6 +13,9 @@ public sealed class TestClock : TimeProvider
 
     public void Advance(TimeSpan by) => _offset += by;
 
+    /// <summary>From now on the clock reads <paramref name="moment"/> and runs on from there (the past included: facts recorded then).</summary>
+    public void SetTo(DateTimeOffset moment) => _offset = moment - DateTimeOffset.UtcNow;
+
     /// <summary>Back to real time; the fixture is shared by a class's tests.</summary>
     public void Reset() => _offset = TimeSpan.Zero;
 }
