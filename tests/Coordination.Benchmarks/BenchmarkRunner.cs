@@ -88,6 +88,10 @@ public static class BenchmarkRunner
             results.Add(Compare("time-travel-p99", replay.Percentile(99), "ms", rawStream.Percentile(99)));
             results.Add(Compare("time-travel-throughput", replay.PerSecond, "replays/s", rawStream.PerSecond));
 
+            output.WriteLine("Processing-times report ...");
+            var (report, rawReport) = await ProcessingTimesAsync(service, raw, options, duration);
+            results.Add(Compare("report-p99", report.Percentile(99), "ms", rawReport.Percentile(99)));
+
             output.WriteLine("Agenda freshness ...");
             var agenda = await AgendaFreshness.MeasureAsync(service, seeding, families, raw, options, commands.PerSecond / 2);
             results.Add(Compare("agenda-lag-p50", agenda.Lag.Percentile(50), "ms", agenda.RawLag.Percentile(50)));
@@ -160,6 +164,24 @@ public static class BenchmarkRunner
         Task<bool> RawStream(int _) => raw.ReadStreamAsync(Seeding.Org, family.FamilyId);
         await Load.ClosedLoopAsync(options.Concurrency, TimeSpan.FromSeconds(Math.Min(2, options.Seconds)), Replay); // warm-up
         return (await Load.ClosedLoopAsync(options.Concurrency, duration, Replay), await Load.ClosedLoopAsync(options.Concurrency, duration, RawStream));
+    }
+
+    /// <summary>
+    /// THL's processing-times report for the half-year up to today, as an auditor, against a raw SQL aggregate of the same
+    /// counts straight over the event table (what any report must at least do: read the concern, decision, start and
+    /// conclusion facts of the organisation and count them).
+    /// </summary>
+    private static async Task<(Measurement Report, Measurement Raw)> ProcessingTimesAsync(ServiceUnderTest service, RawBaselines raw,
+        BenchOptions options, TimeSpan duration)
+    {
+        var to = Coordination.Calendar.FinnishCalendar.HelsinkiDate(DateTimeOffset.UtcNow);
+        var from = to.AddDays(-182);
+        using var auditor = service.ClientFor("aud-bench", "audit", "auditor");
+        var url = $"/api/reports/processing-times?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}";
+        Task<bool> Report(int _) => Succeeded(auditor.GetAsync(url));
+        Task<bool> Raw(int _) => raw.ProcessingTimesAsync(Seeding.Org, from, to, DateTimeOffset.UtcNow);
+        await Load.ClosedLoopAsync(options.Concurrency, TimeSpan.FromSeconds(Math.Min(2, options.Seconds)), Report); // warm-up
+        return (await Load.ClosedLoopAsync(options.Concurrency, duration, Report), await Load.ClosedLoopAsync(options.Concurrency, duration, Raw));
     }
 
     /// <summary>

@@ -137,6 +137,46 @@ public sealed class RawBaselines(NpgsqlDataSource dataSource, string schema)
         return rows > 0;
     }
 
+    /// <summary>
+    /// The processing-times counts by hand, over Marten's event table: concerns received in the period with their children and
+    /// decision deadline, their decisions, the assessments started and concluded, each as recorded by <paramref name="knownAt"/>.
+    /// </summary>
+    public async Task<bool> ProcessingTimesAsync(string tenant, DateOnly from, DateOnly to, DateTimeOffset knownAt)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+#pragma warning disable CA2100
+        await using var select = new NpgsqlCommand($"""
+            with e as (
+              select type, data from {schema}.mt_events
+              where tenant_id = @t and timestamp <= @k
+                and type in ('concern_raised', 'concern_decided', 'assessment_started', 'assessment_concluded')
+            ), m as (
+              select jsonb_array_length(r.data -> 'childIds') n, (r.data ->> 'decisionDue')::date due,
+                     ((d.data ->> 'occurredAt')::timestamptz at time zone 'Europe/Helsinki')::date decided_on
+              from e r left join e d on d.type = 'concern_decided' and d.data ->> 'concernId' = r.data ->> 'concernId'
+              where r.type = 'concern_raised'
+                and ((r.data ->> 'receivedAt')::timestamptz at time zone 'Europe/Helsinki')::date between @from and @to
+            ), a as (
+              select (s.data ->> 'completionDue')::date due,
+                     ((c.data ->> 'occurredAt')::timestamptz at time zone 'Europe/Helsinki')::date concluded_on
+              from e s left join e c on c.type = 'assessment_concluded' and c.data ->> 'assessmentId' = s.data ->> 'assessmentId'
+              where s.type = 'assessment_started'
+            )
+            select (select coalesce(sum(n), 0) from m), (select coalesce(sum(n) filter (where decided_on <= due), 0) from m),
+                   (select coalesce(sum(n) filter (where decided_on > due), 0) from m),
+                   (select coalesce(sum(n) filter (where decided_on is null and due < @to), 0) from m),
+                   (select count(*) filter (where concluded_on between @from and @to) from a),
+                   (select count(*) filter (where concluded_on is null and due <= @to) from a)
+            """, connection);
+#pragma warning restore CA2100
+        select.Parameters.AddWithValue("t", tenant);
+        select.Parameters.AddWithValue("k", knownAt);
+        select.Parameters.AddWithValue("from", from);
+        select.Parameters.AddWithValue("to", to);
+        await using var reader = await select.ExecuteReaderAsync();
+        return await reader.ReadAsync() && !reader.IsDBNull(0);
+    }
+
     /// <summary>SELECT every event row in order and deserialise it into its .NET type: a rebuild's reading, by hand.</summary>
     public async Task<int> ReadAndDeserialiseAllEventsAsync()
     {
