@@ -42,7 +42,10 @@ public static class CheckDeadlineHandler
     }
 }
 
-/// <summary>A reminder waiting for a professional: kept as a document they can list.</summary>
+/// <summary>
+/// A reminder waiting for a professional: a deadline passed unmet (its fact is <see cref="DeadlineMissed"/>). Kept as a
+/// document while the deadline stays unmet, listed by <c>GET /api/reminders</c>; deleted by the write that meets it.
+/// </summary>
 public sealed class Reminder
 {
     public string Id { get; set; } = "";
@@ -55,16 +58,24 @@ public sealed class Reminder
 
 public static class DeadlineReminderHandler
 {
-    public static void Handle(DeadlineReminder reminder, IDocumentSession session, TimeProvider clock) =>
+    /// <summary>Keeps the reminder, unless the deadline was met in the meantime (a write meeting it deletes its reminder).</summary>
+    public static async Task Handle(DeadlineReminder reminder, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var family = await session.LoadAsync<Family>(reminder.FamilyId, ct);
+        if (family is null || !family.Deadlines.TryGetValue(reminder.DeadlineKey, out var deadline) || deadline.MetOn is not null)
+        {
+            return;
+        }
         session.Store(new Reminder
         {
             Id = reminder.DeadlineKey, FamilyId = reminder.FamilyId, Kind = reminder.Kind, DueDate = reminder.DueDate,
             ResponsibleId = reminder.ResponsibleId, RaisedAt = clock.GetUtcNow(),
         });
+    }
 }
 
 public static class DeadlinesStorage
 {
     public static void ConfigureDeadlines(this StoreOptions opts) =>
-        opts.Schema.For<Reminder>().Index(r => r.ResponsibleId).Index(r => r.FamilyId);
+        opts.Schema.For<Reminder>().Index(r => r.FamilyId).Index(r => r.DueDate);
 }

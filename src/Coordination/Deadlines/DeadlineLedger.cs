@@ -80,6 +80,16 @@ public static class DeadlineLedger
         }
     }
 
+    /// <summary>The keys of the deadlines <paramref name="facts"/> meet (a reminder of them is no longer waiting for anyone). Pure.</summary>
+    public static IReadOnlyList<string> MetBy(Family family, IReadOnlyList<object> facts) =>
+        [.. facts.Select(f => f switch
+        {
+            UrgencyAssessed e => DeadlineRules.Key(DeadlineKind.UrgencyAssessment, e.ConcernId),
+            ConcernDecided e => DeadlineRules.Key(DeadlineKind.AssessmentDecision, e.ConcernId),
+            AssessmentConcluded e => DeadlineRules.Key(DeadlineKind.AssessmentCompletion, e.AssessmentId),
+            _ => null,
+        }).OfType<string>().Where(key => family.Deadlines.TryGetValue(key, out var d) && d.MetOn is null)];
+
     /// <summary>
     /// The misses that <paramref name="facts"/>, about to be appended to <paramref name="family"/> at <paramref name="now"/>,
     /// make known: a deadline they meet after it passed, or open when it has already passed (a concern received days ago and

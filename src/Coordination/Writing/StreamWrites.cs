@@ -191,6 +191,14 @@ public sealed class StreamWrites(
                 return (0, r.Problem);
             case Decision.Accepted decided:
                 var a = WithMissesMadeKnown(stream.Aggregate, decided);
+                if (stream.Aggregate is Families.Family family)
+                {
+                    // A reminder waits for a deadline to be met: once it is, in this same transaction, nobody is reminded of it.
+                    foreach (var met in Deadlines.DeadlineLedger.MetBy(family, a.Events))
+                    {
+                        session.Delete<Deadlines.Reminder>(met);
+                    }
+                }
                 await HashChain.AppendSealedAsync(session, stream, a.Events, ct);
                 return (current + a.Events.Count, a);
             default:

@@ -734,6 +734,7 @@ public sealed partial class LeakMatrix
             }
             yield return Get("GET /api/intake", "unmatched", Carries.Intake, state, "/api/intake?status=unmatched");
             yield return Get("GET /api/deadlines", "deadlines", Carries.Deadlines, state, "/api/deadlines");
+            yield return Get("GET /api/reminders", "reminders", Carries.Deadlines, state, "/api/reminders"); // §4: as the deadlines
             yield return Get("GET /api/teams/{teamId}/caseload", "caseload", Carries.TeamView, state, $"{t}/caseload");
             yield return Get("GET /api/teams/{teamId}/workload", "workload", Carries.TeamView, state, $"{t}/workload");
             yield return Get("GET /api/teams/{teamId}/meetings/{meetingId}/agenda", "agenda", Carries.TeamView, state, $"{t}/meetings/{_w.MeetingId}/agenda");

@@ -123,6 +123,12 @@ public sealed class RouteCatalogue
                 "auditor" or "foreign-auditor" or "integration" => 403,
                 _ => Allowed, // their own families' deadlines (none for some); a social-work admin sees the organisation's
             }, _ => "/api/deadlines"),
+            Get("/api/reminders", p => p switch
+            {
+                "anonymous" => 401,
+                "auditor" or "foreign-auditor" or "integration" => 403,
+                _ => Allowed, // their own reminders (none for some); a social-work admin sees the organisation's
+            }, _ => "/api/reminders"),
             Post("/api/families/{familyId}/children", SocialWorkOnTheFamily, _ => $"{f}/children", () => new { name = "Vauva", birthDate = "2026-01-01" }),
             Post("/api/families/{familyId}/children/{childId}/birth", SocialWorkOnTheFamily, _ => $"{f}/children/{expectedChild}/birth",
                 () => new { name = "Vauva", birthDate = TeamScenario.Day(DateTimeOffset.UtcNow) }), // the first records it; later ones: 409

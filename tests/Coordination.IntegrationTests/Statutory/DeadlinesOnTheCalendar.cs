@@ -59,6 +59,29 @@ public sealed class DeadlinesOnTheCalendar(ClockedHost host) : IClassFixture<Clo
         Assert.All(picture["deadlines"]!.AsArray(), d => Assert.Equal("overdue", d!["state"]!.GetValue<string>()));
         var overdue = await (await path.SocialWork.GetAsync("/api/deadlines?state=overdue")).Ok();
         Assert.Equal(2, overdue.AsArray().Count(d => d!["familyId"]!.GetValue<string>() == path.FamilyId.ToString()));
+
+        // The reminders are shown: the intake's two (nobody is named yet) to the family's social worker, none to another agency.
+        await WaitFor(async () => (await session.LoadAsync<Reminder>(urgencyKey)) is null ? null : "raised");
+        var mine = (await (await path.SocialWork.GetAsync("/api/reminders?limit=200")).Ok()).AsArray()
+            .Where(r => r!["familyId"]!.GetValue<string>() == path.FamilyId.ToString()).ToList();
+        Assert.Equal(["urgency-assessment", "assessment-decision"], mine.Select(r => r!["kind"]!.GetValue<string>()));
+        Assert.All(mine, r => Assert.Null(r!["responsibleId"]));
+        var psychiatrist = host.ClientFor(Caller.Psychiatrist());
+        Assert.DoesNotContain((await (await psychiatrist.GetAsync("/api/reminders?limit=200")).Ok()).AsArray(),
+            r => r!["familyId"]!.GetValue<string>() == path.FamilyId.ToString());
+        await (await host.ClientFor(Caller.Auditor()).GetAsync("/api/reminders")).Problem(HttpStatusCode.Forbidden);
+        await (await path.SocialWork.GetAsync("/api/reminders?limit=0")).Problem(HttpStatusCode.BadRequest);
+        await (await path.SocialWork.GetAsync("/api/reminders?cursor=nonsense")).Problem(HttpStatusCode.BadRequest);
+
+        // Once the urgency deadline is met, its reminder waits for nobody: the write that met it removed it.
+        await (await path.SocialWork.PostJson($"/api/families/{path.FamilyId}/concerns/{path.ConcernId}/urgency",
+            new { urgent = false, assessedAt = Iso(DateTimeOffset.UtcNow), reasoning = "Assessed late." })).Ok();
+        Assert.Null(await session.LoadAsync<Reminder>(urgencyKey));
+        mine = (await (await path.SocialWork.GetAsync("/api/reminders?limit=200")).Ok()).AsArray()
+            .Where(r => r!["familyId"]!.GetValue<string>() == path.FamilyId.ToString()).ToList();
+        Assert.Equal(["assessment-decision"], mine.Select(r => r!["kind"]!.GetValue<string>()));
+        // The decision deadline is now the urgency assessor's, and the reminder follows it.
+        Assert.Equal(path.SocialWorker.Id, mine[0]!["responsibleId"]!.GetValue<string>());
     }
 
     [Fact]
