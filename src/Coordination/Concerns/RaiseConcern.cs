@@ -145,22 +145,25 @@ public static class ConcernRules
 {
     /// <summary>
     /// A pre-birth notification (LsL 25 c §) names only children not yet born when it was received; any other concern only
-    /// children already born. A child's application is that child's own: one child, aged 12 or more on the day of receipt.
+    /// children already born by then (Helsinki dates; on the day of the birth, either). A child's application is that child's own: one child, aged 12 or more on the day of receipt.
     /// </summary>
     public static Decision? ChildrenFit(Family family, IReadOnlyList<Guid> childIds, IConcernContent content)
     {
         var receivedOn = Calendar.FinnishCalendar.HelsinkiDate(content.ReceivedAt!.Value);
+        // On the day of the birth either kind may name the child (a notification in the morning, the birth in the evening):
+        // as the birth is checked against a pre-birth notification, by the Helsinki date.
         bool UnbornOnReceipt(Guid c) => family.ExpectedChildren.ContainsKey(c)
-                                       || (family.ChildBirthDates.TryGetValue(c, out var born) && born > receivedOn);
+                                       || (family.ChildBirthDates.TryGetValue(c, out var born) && born >= receivedOn);
+        bool BornOnReceipt(Guid c) => family.ChildBirthDates.TryGetValue(c, out var born) && born <= receivedOn;
         if (content.Kind == ConcernKind.PreBirthNotification)
         {
             return childIds.All(UnbornOnReceipt) ? null : Decision.Refuse(Problems.Invalid("childIds",
-                "A pre-birth notification (LsL 25 c §) names a child not yet born: add the expected child with expectedBirthDate."));
+                "A pre-birth notification (LsL 25 c §) names a child not yet born when it was received: add the expected child with expectedBirthDate."));
         }
-        if (childIds.Any(family.ExpectedChildren.ContainsKey))
+        if (!childIds.All(BornOnReceipt))
         {
             return Decision.Refuse(Problems.Invalid("childIds",
-                "A child not yet born is named only by a pre-birth notification (LsL 25 c §): record the birth first."));
+                "A child not yet born when the concern was received is named only by a pre-birth notification (LsL 25 c §)."));
         }
         if (content is { Kind: ConcernKind.Application, Source.Agency: SourceAgency.Child })
         {

@@ -102,15 +102,24 @@ public static class DeadlineLedger
         var book = family.Deadlines.ToDictionary(d => d.Key, d => d.Value.Copy());
         var received = family.Concerns.ToDictionary(c => c.Key, c => c.Value.ReceivedAt);
         var touched = new HashSet<string>();
+        var responsible = family.Relationships.ResponsibleSocialWorkerId;
         foreach (var fact in facts.OfType<IFamilyEvent>())
         {
-            if (fact is ConcernRaised raised)
+            switch (fact)
             {
-                received[raised.ConcernId] = raised.ReceivedAt;
+                case ConcernRaised raised:
+                    received[raised.ConcernId] = raised.ReceivedAt;
+                    break;
+                case FamilyAllocatedToTeam allocated: // as Relationships.Record names the responsible social worker
+                    responsible = allocated.ResponsibleSocialWorkerId;
+                    break;
+                case AssessmentConcluded { ResponsibleSocialWorkerId: { } named }:
+                    responsible = named;
+                    break;
             }
             var before = book.ToDictionary(d => d.Key, d => d.Value.MetOn);
             Record(fact, key => book.GetValueOrDefault(key), d => book[d.Key] = d, book.Values,
-                id => received.TryGetValue(id, out var at) ? at : null, family.Relationships.ResponsibleSocialWorkerId);
+                id => received.TryGetValue(id, out var at) ? at : null, responsible);
             touched.UnionWith(book.Where(d => !before.TryGetValue(d.Key, out var met) || met != d.Value.MetOn).Select(d => d.Key));
         }
         return [.. touched.Select(key => book[key])

@@ -197,9 +197,16 @@ public static class Person
     public static readonly DateOnly EarliestBirthDate = new(1900, 1, 1);
 
     /// <summary>A birth date is needed without a code, must agree with a code, and cannot be in the future.</summary>
+    /// <summary>
+    /// A birth date is needed without a code, must agree with a code, and cannot be in the future (the Helsinki date): given,
+    /// or read from the code when not given.
+    /// </summary>
     public static void CheckBirthDate<T>(string? personId, DateOnly? birthDate, TimeProvider clock, ValidationContext<T> ctx)
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = Calendar.FinnishCalendar.HelsinkiDate(clock.GetUtcNow());
+        DateOnly? fromCode = personId is not null && PersonalIdentityCode.Validate(personId, out var coded) == PersonalIdentityCode.Problem.None
+            ? coded
+            : null;
         if (personId is null)
         {
             if (birthDate is null)
@@ -207,18 +214,19 @@ public static class Person
                 ctx.AddFailure("birthDate", "Without a personal identity code the birth date is required.");
             }
         }
-        else if (PersonalIdentityCode.Validate(personId, out var fromCode) == PersonalIdentityCode.Problem.None
-                 && birthDate is { } given && given != fromCode)
+        else if (fromCode is { } code && birthDate is { } given && given != code)
         {
             ctx.AddFailure("birthDate", "The birth date does not agree with the personal identity code.");
         }
-        if (birthDate > today.AddDays(1))
+        var date = birthDate ?? fromCode;
+        if (date > today)
         {
-            ctx.AddFailure("birthDate", "The birth date is in the future.");
+            ctx.AddFailure(birthDate is null ? "personId" : "birthDate",
+                birthDate is null ? "The personal identity code's birth date is in the future." : "The birth date is in the future.");
         }
-        else if (birthDate < EarliestBirthDate)
+        else if (date < EarliestBirthDate)
         {
-            ctx.AddFailure("birthDate", "The birth date is before 1900.");
+            ctx.AddFailure(birthDate is null ? "personId" : "birthDate", "The birth date is before 1900.");
         }
     }
 }
