@@ -282,7 +282,7 @@ public sealed class PreBirthAndApplications : IClassFixture<ClockedHost>, IDispo
 
         var problem = await Refused(f.SocialWorker.Org, f.FamilyId, () => f.SocialWork.PostJson(url,
             StatutoryPath.SchoolNotification([f.ExpectedChildId], "2026-11-18T09:00:00+02:00")), HttpStatusCode.BadRequest, "invalid-request");
-        Assert.Contains("record the birth first", Messages(problem, "childIds"), StringComparison.Ordinal);
+        Assert.Contains("named only by a pre-birth notification", Messages(problem, "childIds"), StringComparison.Ordinal);
         await Refused(f.SocialWorker.Org, f.FamilyId, () => f.SocialWork.PostJson(url,
             StatutoryPath.SchoolNotification([f.BornChildId, f.ExpectedChildId], "2026-11-18T09:00:00+02:00")), HttpStatusCode.BadRequest, "invalid-request");
         problem = await Refused(f.SocialWorker.Org, f.FamilyId, () => f.SocialWork.PostJson(url,
