@@ -106,9 +106,11 @@ public static class ProcessingTimesEndpoint
             : Results.Ok(report);
     }
 
+    /// <summary>CSV when the most preferred media type the caller accepts is <c>text/csv</c>; JSON otherwise (also for <c>*/*</c>).</summary>
     private static bool WantsCsv(HttpContext context) =>
-        context.Request.GetTypedHeaders().Accept is { Count: > 0 } accept
-        && accept.Where(a => a.Quality is not 0).OrderByDescending(a => a.Quality ?? 1).First().MediaType.Equals(CsvMediaType, StringComparison.OrdinalIgnoreCase);
+        context.Request.GetTypedHeaders().Accept.Where(a => a.Quality is null or > 0)
+            .OrderByDescending(a => a.Quality ?? 1).FirstOrDefault() is { } preferred
+        && preferred.MediaType.Equals(CsvMediaType, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>
