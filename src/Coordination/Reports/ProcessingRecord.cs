@@ -54,6 +54,8 @@ public sealed class MatterRecord
     public DateOnly ReceivedOn { get; set; }
     public DateOnly DecisionDue { get; set; }
     public DateTimeOffset KnownAt { get; set; }
+    /// <summary>The school message it came as (<c>senderId/messageId</c>), which the intake counted until it was processed.</summary>
+    public string? ViaMessage { get; set; }
     public DateOnly? DecidedOn { get; set; }
     public DateTimeOffset? DecidedKnownAt { get; set; }
 }
@@ -83,6 +85,7 @@ public sealed partial class ProcessingRecordProjection : SingleStreamProjection<
         {
             ConcernId = d.ConcernId, Children = d.ChildIds.Count, ReceivedAt = d.ReceivedAt,
             ReceivedOn = FinnishCalendar.HelsinkiDate(d.ReceivedAt), DecisionDue = d.DecisionDue, KnownAt = e.Recorded(),
+            ViaMessage = d.Via is { } via ? SchoolWelfare.InboundMessage.KeyOf(via.SenderId, via.MessageId) : null,
         });
         r.Refresh();
     }

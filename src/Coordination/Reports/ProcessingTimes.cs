@@ -47,8 +47,19 @@ public static class ProcessingTimesEndpoint
     public const int MaxPeriodDays = 366;
 
     /// <summary>
+    /// How far behind now the latest <c>knownAt</c> is. A fact is stamped as recorded when it is written, a moment before its
+    /// transaction commits (milliseconds; a write waiting on a lock gives up after seconds): a report "as known" at a moment
+    /// this close to now could miss a write still committing and count it when asked again.
+    /// </summary>
+    public static readonly TimeSpan SettlingTime = TimeSpan.FromMinutes(1);
+
+    /// <summary>At the database's precision, so the answer's knownAt, given back, is the same moment (JSON and CSV alike).</summary>
+    private static DateTimeOffset Microseconds(DateTimeOffset t) => new(t.Ticks - (t.Ticks % 10), t.Offset);
+
+    /// <summary>
     /// THL's processing-times figures for <c>from</c>..<c>to</c> (Helsinki dates, both included) as recorded by
-    /// <c>knownAt</c> (default now): the same <c>knownAt</c> gives the same figures whatever is recorded later. For a role
+    /// <c>knownAt</c> (default: a minute ago, <see cref="SettlingTime"/>): the same <c>knownAt</c> gives the same figures
+    /// whatever is recorded later. For a role
     /// <c>admin</c> or <c>auditor</c> of the organisation. JSON, or one CSV row with a header for <c>Accept: text/csv</c>.
     /// </summary>
     [WolverineGet("/api/reports/processing-times", OperationId = "processingTimesReport")]
@@ -68,7 +79,8 @@ public static class ProcessingTimesEndpoint
         var errors = new Dictionary<string, string[]>();
         var first = QueryValues.Date(from, "from", errors, required: true);
         var last = QueryValues.Date(to, "to", errors, required: true);
-        var moment = QueryValues.Moment(knownAt, "knownAt", errors) ?? now;
+        var settled = now - SettlingTime;
+        var moment = Microseconds(QueryValues.Moment(knownAt, "knownAt", errors, requireOffset: true) ?? settled);
         if (first is { } f && last is { } l)
         {
             if (l < f)
@@ -80,10 +92,11 @@ public static class ProcessingTimesEndpoint
                 errors["to"] = [$"A period is at most {MaxPeriodDays} days (THL's are half-years)."];
             }
         }
-        if (moment > now)
+        if (moment > settled)
         {
-            // What will be known later is not known yet: figures for a future knownAt could still change.
-            errors["knownAt"] = ["knownAt is not in the future: leave it out for now."];
+            // What will be known later is not known yet: a fact is stamped as recorded a moment before its transaction commits,
+            // so figures for a later knownAt could still change.
+            errors["knownAt"] = [$"knownAt is at least {SettlingTime.TotalSeconds:0} seconds ago (writes of the last moments may still be committing): leave it out for the latest."];
         }
         else if (moment < Writing.Refusals.EarliestCaseTime)
         {
@@ -178,8 +191,9 @@ public static class ProcessingTimesQuery
     }
 
     /// <summary>
-    /// When each matter waiting in the intake at <paramref name="knownAt"/> was received: notifications not yet placed on a
-    /// family, and school systems' welfare concerns not yet processed onto one, received in the period. Each names one child.
+    /// When each matter waiting in the intake at <paramref name="knownAt"/> was received: notifications, and school systems'
+    /// welfare concerns, received in the period and accepted by then, whose concern on a family was not yet recorded by then
+    /// (so a matter counts here until the very moment it counts on its family). Each names one child.
     /// </summary>
     private static async Task<List<DateTimeOffset>> IntakeReceiptsAsync(NpgsqlConnection connection, string schema, string organisation,
         DateOnly from, DateOnly to, DateTimeOffset knownAt, CancellationToken ct)
@@ -190,15 +204,21 @@ public static class ProcessingTimesQuery
             select (n.data -> 'content' ->> 'receivedAt')::timestamptz
             from {schema}.mt_doc_notification n
             where n.tenant_id = @org and (n.data ->> 'acceptedAt')::timestamptz <= @k
-              and (n.data ->> 'placedAt' is null or (n.data ->> 'placedAt')::timestamptz > @k)
               and ((n.data -> 'content' ->> 'receivedAt')::timestamptz at time zone 'Europe/Helsinki')::date between @from and @to
+              and not exists (
+                select 1 from {schema}.mt_doc_processingrecord p cross join lateral jsonb_array_elements(p.data -> 'matters') m
+                where p.tenant_id = @org and p.id = (n.data ->> 'familyId')::uuid
+                  and m ->> 'concernId' = n.id::text and (m ->> 'knownAt')::timestamptz <= @k)
             union all
             select (s.data ->> 'receivedAt')::timestamptz
             from {schema}.mt_doc_inboundmessage s
             where s.tenant_id = @org and s.data ->> 'type' = @concern and s.data ->> 'status' <> @rejected
               and (s.data ->> 'receivedAt')::timestamptz <= @k
-              and (s.data ->> 'processedAt' is null or (s.data ->> 'processedAt')::timestamptz > @k)
               and ((s.data ->> 'receivedAt')::timestamptz at time zone 'Europe/Helsinki')::date between @from and @to
+              and not exists (
+                select 1 from {schema}.mt_doc_processingrecord p cross join lateral jsonb_array_elements(p.data -> 'matters') m
+                where p.tenant_id = @org and p.id = (s.data ->> 'familyId')::uuid
+                  and m ->> 'viaMessage' = s.id and (m ->> 'knownAt')::timestamptz <= @k)
             """;
 #pragma warning restore CA2100
         command.Parameters.Add(new NpgsqlParameter("org", organisation));
