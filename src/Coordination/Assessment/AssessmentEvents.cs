@@ -5,7 +5,8 @@ using Coordination.Identity;
 namespace Coordination.Assessment;
 
 /// <summary>A service-need assessment started (SHL 36 §), led by the deciding social worker.</summary>
-/// <param name="CompletionDue">SHL 36 §: three months from the decision date, on the next working day if that is not one.</param>
+/// <param name="CompletionDue">SHL 36 §, LsL 26 § 5: three months from the receipt of the first concern, on the next working day if that
+/// is not one. Events recorded before issue 16 carry a date counted from the decision; read models derive the date instead (docs/events.md).</param>
 public sealed record AssessmentStarted(
     Guid AssessmentId,
     IReadOnlyList<Guid> ConcernIds,

@@ -35,6 +35,27 @@ public static class ConcernPlacement
     }
 
     /// <summary>
+    /// Whether what arrived may be placed on this child of the family: a concern by the rules of which children a concern of
+    /// its kind names (<see cref="ConcernRules.ChildrenFit(Family, IReadOnlyList{Guid}, ConcernKind, SourceAgency?, DateTimeOffset)"/>),
+    /// and a school system's report only on a child already born (a pupil). Null when it may; else why not, as the field
+    /// <c>childId</c>.
+    /// </summary>
+    /// <param name="concern">The concern it becomes (kind, source, receipt), or null for a school report that is no concern.</param>
+    public static ProblemDetails? MayPlace(Family family, Guid childId, (ConcernKind Kind, SourceAgency? Agency, DateTimeOffset ReceivedAt)? concern)
+    {
+        if (concern is { } c)
+        {
+            return ConcernRules.ChildrenFit(family, [childId], c.Kind, c.Agency, c.ReceivedAt) is Writing.Decision.Refused refused
+                ? Problems.Invalid("childId", (refused.Problem as HttpValidationProblemDetails)?.Errors.Values.SelectMany(m => m).FirstOrDefault()
+                                              ?? refused.Problem.Detail ?? "This concern cannot name this child.")
+                : null;
+        }
+        return family.ExpectedChildren.ContainsKey(childId)
+            ? Problems.Invalid("childId", "A child not yet born is no pupil: a school system's report is placed on a child born.")
+            : null;
+    }
+
+    /// <summary>
     /// The child of the family that something arriving for a person is placed on, when a social worker places it: the child
     /// they name, or the one with the identity code it came with. A code that is not the child's is a conflict.
     /// </summary>

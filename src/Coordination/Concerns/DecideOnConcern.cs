@@ -64,6 +64,11 @@ public static class DecideOnConcernEndpoint
 
         if (family.RunningAssessment is { } running)
         {
+            // Joined, the concern is decided into the running assessment: not before that assessment started.
+            if (Refusals.NotBefore("decidedAt", decidedAt, "assessment-started", running.Id, running.StartedAt) is { } beforeStart)
+            {
+                return beforeStart;
+            }
             var due = family.Deadlines[DeadlineRules.Key(DeadlineKind.AssessmentCompletion, running.Id)].DueDate;
             return Writing.Decision.Ok(
                 version => new AssessmentStartedResponse(running.Id, concernId, version, due, JoinedExisting: true),

@@ -147,15 +147,20 @@ public static class ConcernRules
     /// A pre-birth notification (LsL 25 c §) names only children not yet born when it was received; any other concern only
     /// children already born by then (Helsinki dates; on the day of the birth, either). A child's application is that child's own: one child, aged 12 or more on the day of receipt.
     /// </summary>
-    public static Decision? ChildrenFit(Family family, IReadOnlyList<Guid> childIds, IConcernContent content)
+    public static Decision? ChildrenFit(Family family, IReadOnlyList<Guid> childIds, IConcernContent content) =>
+        ChildrenFit(family, childIds, content.Kind!.Value, content.Source?.Agency, content.ReceivedAt!.Value);
+
+    /// <inheritdoc cref="ChildrenFit(Family, IReadOnlyList{Guid}, IConcernContent)"/>
+    public static Decision? ChildrenFit(Family family, IReadOnlyList<Guid> childIds, ConcernKind kind, SourceAgency? agency,
+        DateTimeOffset receivedAt)
     {
-        var receivedOn = Calendar.FinnishCalendar.HelsinkiDate(content.ReceivedAt!.Value);
+        var receivedOn = Calendar.FinnishCalendar.HelsinkiDate(receivedAt);
         // On the day of the birth either kind may name the child (a notification in the morning, the birth in the evening):
         // as the birth is checked against a pre-birth notification, by the Helsinki date.
         bool UnbornOnReceipt(Guid c) => family.ExpectedChildren.ContainsKey(c)
                                        || (family.ChildBirthDates.TryGetValue(c, out var born) && born >= receivedOn);
         bool BornOnReceipt(Guid c) => family.ChildBirthDates.TryGetValue(c, out var born) && born <= receivedOn;
-        if (content.Kind == ConcernKind.PreBirthNotification)
+        if (kind == ConcernKind.PreBirthNotification)
         {
             return childIds.All(UnbornOnReceipt) ? null : Decision.Refuse(Problems.Invalid("childIds",
                 "A pre-birth notification (LsL 25 c §) names a child not yet born when it was received: add the expected child with expectedBirthDate."));
@@ -165,10 +170,10 @@ public static class ConcernRules
             return Decision.Refuse(Problems.Invalid("childIds",
                 "A child not yet born when the concern was received is named only by a pre-birth notification (LsL 25 c §)."));
         }
-        if (content is { Kind: ConcernKind.Application, Source.Agency: SourceAgency.Child })
+        if (kind == ConcernKind.Application && agency == SourceAgency.Child)
         {
             var old = childIds is [var applicant] && family.ChildBirthDates.TryGetValue(applicant, out var birthDate)
-                      && ConcernSource.OldEnoughToApply(birthDate, content.ReceivedAt!.Value);
+                      && ConcernSource.OldEnoughToApply(birthDate, receivedAt);
             return old ? null : Decision.Refuse(Problems.Invalid("source.agency",
                 $"A child applies from the age of {ConcernSource.ChildApplicantAge} (LsL 21 §), for themself: name that one child."));
         }

@@ -164,27 +164,7 @@ public static class DeadlineRows
         command.Parameters.Add(new NpgsqlParameter("org", caller.Organisation));
         if (!wholeOrganisation)
         {
-            // The facts of FamilyAccess.HasRelationship, each as a containment the GIN index on relationships serves.
-            const string r = "f.data -> 'relationships' @> ";
-            var arms = new List<string>
-            {
-                r + "jsonb_build_object('professionalIds', jsonb_build_array(@id::text))",
-                r + "jsonb_build_object('responsibleSocialWorkerId', @id::text)",
-                r + "jsonb_build_object('invitedAgencies', jsonb_build_array(@agency::text))",
-            };
-            command.Parameters.Add(new NpgsqlParameter("id", caller.Id));
-            command.Parameters.Add(new NpgsqlParameter("agency", Kebab.Name(caller.Agency)));
-            var i = 0;
-            foreach (var team in teams)
-            {
-                arms.Add(r + $"jsonb_build_object('teamId', @team{i}::text)");
-                command.Parameters.Add(new NpgsqlParameter($"team{i++}", team.ToString()));
-            }
-            if (caller.IsSocialWorker)
-            {
-                arms.Add(r + "'{\"awaitingDecision\": true}'::jsonb"); // the intake
-            }
-            where.Add($"({string.Join(" or ", arms)})");
+            where.Add(RelationshipSql.Condition("f.data -> 'relationships'", caller, teams, command));
         }
         if (q.Mine)
         {

@@ -55,18 +55,19 @@ public static class ListRemindersEndpoint
         }
 
         var take = limit ?? DefaultLimit;
-        var rows = await ReminderRows.ReadAsync(store, caller, wholeOrganisation, after, take + 1, ct);
         HashSet<Guid> teams;
         await using (var session = store.QuerySession(caller.Organisation))
         {
             teams = wholeOrganisation ? [] : (await session.Query<SystemicTeams.Team>().ToListAsync(ct))
                 .Where(t => t.Current(caller.Id) is not null).Select(t => t.Id).ToHashSet();
         }
-        // The query narrows by whose the reminder is; FamilyAccess, the one judge of ATL 9 §, decides each family.
-        var page = rows.Take(take).Where(r => wholeOrganisation
+        var rows = await ReminderRows.ReadAsync(store, caller, wholeOrganisation, teams, after, take + 1, ct);
+        // The query narrows by the relationship's facts and whose the reminder is; FamilyAccess, the one judge of ATL 9 §,
+        // decides each family again. The next page starts after the last reminder shown, never after one withheld.
+        var shown = rows.Take(take).Where(r => wholeOrganisation
                 || FamilyAccess.HasRelationship(caller, r.Relationships, r.Relationships.TeamId is { } team && teams.Contains(team)
-                    ? new HashSet<string> { caller.Id } : null))
-            .Select(r => r.Item).ToList();
+                    ? new HashSet<string> { caller.Id } : null)).ToList();
+        var page = shown.Select(r => r.Item).ToList();
 
         var entries = new List<AccessLogEntry>();
         foreach (var familyId in page.Select(i => i.FamilyId).Distinct())
@@ -84,11 +85,11 @@ public static class ListRemindersEndpoint
         {
             return failed;
         }
-        if (rows.Count > take)
+        if (rows.Count > take && shown.Count > 0)
         {
-            var last = rows[take - 1].Item;
+            var last = shown[^1];
             context.Response.Headers.Link =
-                $"</api/reminders?limit={take}&cursor={PageCursor.Write($"{last.DueDate:yyyy-MM-dd}", rows[take - 1].Key)}>; rel=\"next\"";
+                $"</api/reminders?limit={take}&cursor={PageCursor.Write($"{last.Item.DueDate:yyyy-MM-dd}", last.Key)}>; rel=\"next\"";
         }
         return Results.Ok(page);
     }
@@ -110,7 +111,7 @@ public sealed record ReminderRow(string Key, ReminderItem Item, Relationships Re
 public static class ReminderRows
 {
     public static async Task<List<ReminderRow>> ReadAsync(IDocumentStore store, Professional caller, bool wholeOrganisation,
-        (DateOnly Due, string Key)? after, int limit, CancellationToken ct)
+        IReadOnlySet<Guid> teams, (DateOnly Due, string Key)? after, int limit, CancellationToken ct)
     {
         var schema = store.Options.DatabaseSchemaName;
         await using var connection = store.Storage.Database.CreateConnection();
@@ -120,6 +121,7 @@ public static class ReminderRows
         var where = new List<string> { "r.tenant_id = @org", $"{deadline} is not null", $"{deadline} ->> 'metOn' is null" };
         if (!wholeOrganisation)
         {
+            where.Add(RelationshipSql.Condition("f.data -> 'relationships'", caller, teams, command));
             where.Add(caller.IsSocialWorker
                 ? $"({deadline} ->> 'responsibleId' = @me or {deadline} ->> 'responsibleId' is null)"
                 : $"{deadline} ->> 'responsibleId' = @me");

@@ -1,6 +1,7 @@
 using Coordination.Validation;
 using Coordination.Writing;
 using FluentValidation;
+using Marten;
 using Wolverine.Http;
 
 namespace Coordination.Families;
@@ -58,7 +59,8 @@ public sealed class AddChildValidator : AbstractValidator<AddChild>
 }
 
 /// <param name="PersonId">The child's identity code; optional (then birthDate is required), as for any child.</param>
-public sealed record RecordBirth(string? PersonId, string? Name, DateOnly? BirthDate);
+/// <param name="SeparateHousehold">Why this family holds the child although another family of the organisation does (contract 1.1, "Duplicates").</param>
+public sealed record RecordBirth(string? PersonId, string? Name, DateOnly? BirthDate, SeparateHouseholdInput? SeparateHousehold = null);
 
 public sealed record BirthRecordedResponse(Guid ChildId, long Version);
 
@@ -68,9 +70,27 @@ public static class RecordBirthEndpoint
     [WolverinePost("/api/families/{familyId}/children/{childId}/birth", OperationId = "recordBirth")]
     [Tags("Families")]
     public static Task<IResult> Post(Guid familyId, Guid childId, RecordBirth command, FamilyWrites writes) =>
-        writes.AppendAsync(familyId, family => Decide(family, childId, command, writes.Caller, writes.Now));
+        writes.AppendAsync(familyId, (session, family, ct) => OtherFamiliesHoldingAsync(session, family, command.PersonId, ct),
+            (family, others) => Decide(family, childId, command, others, writes.Caller, writes.Now));
 
-    public static Decision Decide(Family family, Guid childId, RecordBirth command, Identity.Professional caller, DateTimeOffset now)
+    /// <summary>How far before its expected date a child can be born (a birth at 22 weeks), and how long after.</summary>
+    public const int BornEarlyDays = 140;
+    public const int BornLateDays = 60;
+
+    /// <summary>Other families of the organisation holding the code, read under the person's transaction lock (as a registration).</summary>
+    private static async Task<IReadOnlyList<Guid>> OtherFamiliesHoldingAsync(Marten.IQuerySession session, Family family, string? personId,
+        CancellationToken ct)
+    {
+        if (personId is null)
+        {
+            return [];
+        }
+        await TransactionLocks.TakeAsync(session, $"person:{session.TenantId}:{TransactionLocks.Fingerprint(personId)}", ct);
+        return [.. (await session.FamiliesHoldingAsync(personId, ct)).Where(id => id != family.Id)];
+    }
+
+    public static Decision Decide(Family family, Guid childId, RecordBirth command, IReadOnlyList<Guid> otherFamilies,
+        Identity.Professional caller, DateTimeOffset now)
     {
         if (!family.ChildIds.Contains(childId))
         {
@@ -80,7 +100,7 @@ public static class RecordBirthEndpoint
         {
             return forbidden;
         }
-        if (!family.ExpectedChildren.ContainsKey(childId))
+        if (!family.ExpectedChildren.TryGetValue(childId, out var expected))
         {
             return Decision.Refuse(Hosting.Problems.Conflict("child-already-born", "This child's birth is on the record already."));
         }
@@ -88,7 +108,20 @@ public static class RecordBirthEndpoint
         {
             return Decision.Refuse(Hosting.Problems.Conflict("already-in-family", "This person is already in the family."));
         }
+        if (otherFamilies.Count > 0 && command.SeparateHousehold is null)
+        {
+            var problem = Hosting.Problems.Conflict("possible-duplicate",
+                "Another family of the organisation already holds this identity code. Work on that family, or say why this is a "
+                + "separate household with separateHousehold: { reason }.");
+            problem.Extensions["existingFamilyIds"] = otherFamilies;
+            return Decision.Refuse(problem);
+        }
         var born = Members.Create(command.PersonId, command.Name!, command.BirthDate, relation: null);
+        if (born.BirthDate < expected.AddDays(-BornEarlyDays) || born.BirthDate > expected.AddDays(BornLateDays))
+        {
+            return Decision.Refuse(Hosting.Problems.Invalid(command.BirthDate is null ? "personId" : "birthDate",
+                $"The child was expected on {expected:yyyy-MM-dd}: a birth is between {BornEarlyDays} days before and {BornLateDays} days after it."));
+        }
         // A pre-birth notification is received before the birth: a birth dated before one naming the child is out of order.
         var birthDay = Calendar.FinnishCalendar.StartOfHelsinkiDay(born.BirthDate).AddDays(1);
         foreach (var notice in family.Concerns.Values.Where(c => c.Kind == Concerns.ConcernKind.PreBirthNotification && c.ChildIds.Contains(childId)))
@@ -99,7 +132,10 @@ public static class RecordBirthEndpoint
             }
         }
         var birth = new ChildBorn(family.Id, childId, born.PersonId, born.Name, born.BirthDate, caller.AsActor(), now);
-        return Decision.Ok(version => new BirthRecordedResponse(childId, version), birth);
+        return otherFamilies.Count > 0 && command.SeparateHousehold is { Reason: { } reason }
+            ? Decision.Ok(version => new BirthRecordedResponse(childId, version), birth,
+                new SeparateHouseholdRegistered(family.Id, otherFamilies, reason.Trim(), caller.AsActor(), now))
+            : Decision.Ok(version => new BirthRecordedResponse(childId, version), birth);
     }
 }
 
@@ -107,6 +143,8 @@ public sealed class RecordBirthValidator : AbstractValidator<RecordBirth>
 {
     public RecordBirthValidator(TimeProvider clock)
     {
+        RuleFor(x => x.SeparateHousehold!.Reason).NotEmpty().PlainText(Rules.ShortTextMax).When(x => x.SeparateHousehold is not null)
+            .OverridePropertyName("separateHousehold.reason");
         RuleFor(c => c.Name).NotEmpty().PlainText(Rules.NameMax);
         RuleFor(c => c.PersonId).PersonalIdentityCode();
         RuleFor(c => c).Custom((c, ctx) => Person.CheckBirthDate(c.PersonId, c.BirthDate, clock, ctx));

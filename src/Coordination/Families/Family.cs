@@ -26,6 +26,8 @@ public sealed class Family
     public Dictionary<Guid, int> HypothesisRevisions { get; set; } = [];
     /// <summary>Agreed actions: their owner, and whether they are done.</summary>
     public Dictionary<Guid, ActionState> Actions { get; set; } = [];
+    /// <summary>When the family was allocated to its current team: no discussion of it by the team was held before.</summary>
+    public DateTimeOffset? AllocatedAt { get; set; }
 
     public AssessmentState? RunningAssessment => Assessments.Values.FirstOrDefault(a => !a.Concluded);
 
@@ -111,6 +113,7 @@ public sealed class Family
     public void Apply(ConcernJoinedAssessment e)
     {
         var assessment = Assessments[e.AssessmentId];
+        assessment.Joined(e.ConcernId, e.OccurredAt);
         foreach (var child in e.ChildIds.Where(c => !assessment.ChildIds.Contains(c)))
         {
             assessment.ChildIds.Add(child);
@@ -190,6 +193,7 @@ public sealed class Family
     public void Apply(SystemicTeams.FamilyAllocatedToTeam e)
     {
         Relationships.Record(e);
+        AllocatedAt = e.OccurredAt;
         Ledger(e);
     }
 
@@ -204,7 +208,7 @@ public sealed class Family
 
     public void Apply(SystemicTeams.ActionAgreed e)
     {
-        Actions[e.ActionId] = new ActionState(e.OwnerId, Completed: false);
+        Actions[e.ActionId] = new ActionState(e.OwnerId, Completed: false, e.OccurredAt);
         Relationships.Record(e);
     }
 
@@ -225,7 +229,8 @@ public sealed class Family
             id => Concerns.TryGetValue(id, out var c) ? c.ReceivedAt : null, Relationships.ResponsibleSocialWorkerId);
 }
 
-public sealed record ActionState(string OwnerId, bool Completed);
+/// <param name="AgreedAt">When the discussion that agreed it was held: it cannot have been completed before.</param>
+public sealed record ActionState(string OwnerId, bool Completed, DateTimeOffset AgreedAt = default);
 
 public sealed class ConcernState
 {
@@ -249,6 +254,16 @@ public sealed class AssessmentState
     public DateTimeOffset StartedAt { get; set; }
     /// <summary>The latest child hearing: a conclusion needs every child heard (LsL 20 §), so it cannot have happened before.</summary>
     public Writing.EarlierFact? LatestHearing { get; set; }
+    /// <summary>The latest concern joined to it: a conclusion answers it too, so it cannot have happened before.</summary>
+    public Writing.EarlierFact? LatestJoin { get; set; }
+
+    public void Joined(Guid concernId, DateTimeOffset at)
+    {
+        if (LatestJoin is null || LatestJoin.OccurredAt < at)
+        {
+            LatestJoin = new Writing.EarlierFact("concern-joined", concernId, at);
+        }
+    }
     public HashSet<Guid> HeardChildIds { get; set; } = [];
     public Dictionary<Guid, Identity.Agency> Invitations { get; set; } = [];
     public Dictionary<Guid, ContributionState> Contributions { get; set; } = [];

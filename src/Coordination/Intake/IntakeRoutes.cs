@@ -205,6 +205,7 @@ public static class IntakeRoutes
         }
         var (child, wrong) = ConcernPlacement.ChildToPlaceOn(picture, command.ChildId, notification.Content.Child!.PersonId, "child",
             "the notification's");
+        wrong ??= ConcernPlacement.MayPlace(stream.Aggregate!, child!.Id, NotificationPlacement.AsConcern(notification));
         if (wrong is not null)
         {
             return Problems.Result(wrong);

@@ -36,8 +36,16 @@ public static class ProcessNotificationHandler
             Unmatched(session, notification, "The family that holds this identity code has no child with it; a social worker places the notification.");
             return;
         }
+        if (ConcernPlacement.MayPlace(stream.Aggregate, child.Id, NotificationPlacement.AsConcern(notification)) is { } misfit)
+        {
+            Unmatched(session, notification, $"The child the identity code names cannot be named by this notification: {Reason(misfit)}");
+            return;
+        }
         await NotificationPlacement.PlaceAsync(session, bus, stream, notification, child.Id, placedBy: null, clock.GetUtcNow(), ct);
     }
+
+    private static string Reason(Microsoft.AspNetCore.Mvc.ProblemDetails problem) =>
+        (problem as Microsoft.AspNetCore.Http.HttpValidationProblemDetails)?.Errors.Values.SelectMany(m => m).FirstOrDefault() ?? problem.Detail ?? "";
 
     private static void Unmatched(IDocumentSession session, Notification notification, string reason)
     {
@@ -50,6 +58,10 @@ public static class ProcessNotificationHandler
 /// <summary>What a notification becomes on a family: on arrival, and when a social worker places an unmatched one.</summary>
 public static class NotificationPlacement
 {
+    /// <summary>The concern a notification becomes: its kind, source and receipt, for <see cref="ConcernPlacement.MayPlace"/>.</summary>
+    public static (ConcernKind, SourceAgency?, DateTimeOffset) AsConcern(Notification n) =>
+        (n.Content.Kind!.Value, n.Content.Source?.Agency, n.Content.ReceivedAt!.Value);
+
     /// <returns>The family's version after the concern.</returns>
     public static async Task<long> PlaceAsync(IDocumentSession session, IMessageContext bus, IEventStream<Family> stream,
         Notification notification, Guid childId, string? placedBy, DateTimeOffset now, CancellationToken ct)

@@ -51,6 +51,12 @@ public static class ProcessSchoolMessageHandler
             Unmatched(session, record, now, "The family that holds this identity code has no child with it; a social worker links the message.");
             return;
         }
+        if (Concerns.ConcernPlacement.MayPlace(stream.Aggregate, child.Id, SchoolMessagePlacement.AsConcern(record)) is { } misfit)
+        {
+            Unmatched(session, record, now, "The pupil the identity code names cannot be named by this message: "
+                                            + ((misfit as HttpValidationProblemDetails)?.Errors.Values.SelectMany(m => m).FirstOrDefault() ?? misfit.Detail));
+            return;
+        }
         await SchoolMessagePlacement.PlaceAsync(session, bus, stream, record, child.Id, linkedBy: null, now, ct);
     }
 
@@ -67,6 +73,12 @@ public static class ProcessSchoolMessageHandler
 /// <summary>What a school message becomes on a family's stream: used on arrival and when a social worker links it.</summary>
 public static class SchoolMessagePlacement
 {
+    /// <summary>The concern a welfare-concern message becomes (a school's notification, received when accepted); none for a report.</summary>
+    public static (Concerns.ConcernKind, Concerns.SourceAgency?, DateTimeOffset)? AsConcern(InboundMessage record) =>
+        record.Message?.Type == SchoolMessageType.WelfareConcern
+            ? (Concerns.ConcernKind.ChildWelfareNotification, Concerns.SourceAgency.SchoolWelfare, record.ReceivedAt)
+            : null;
+
     public static async Task<long> PlaceAsync(IDocumentSession session, IMessageContext bus, IEventStream<Family> stream,
         InboundMessage record, Guid childId, string? linkedBy, DateTimeOffset now, CancellationToken ct)
     {

@@ -177,6 +177,7 @@ public static class SchoolMessageRoutes
                 $"The message is {record.Status}; only an unmatched message is linked."));
         }
         var (child, wrong) = Concerns.ConcernPlacement.ChildToPlaceOn(picture, command.ChildId, record.Message!.Pupil.PersonId, "pupil", "the pupil's");
+        wrong ??= Concerns.ConcernPlacement.MayPlace(stream.Aggregate!, child!.Id, SchoolMessagePlacement.AsConcern(record));
         if (wrong is not null)
         {
             return Problems.Result(wrong);

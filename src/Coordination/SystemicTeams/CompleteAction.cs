@@ -35,9 +35,10 @@ public static class CompleteActionEndpoint
         {
             return Decision.Refuse(Problems.Conflict("already-completed", "This action was completed already."));
         }
-        if (Refusals.NotACaseTime("completedAt", command.CompletedAt, now) is { } future)
+        if ((Refusals.NotACaseTime("completedAt", command.CompletedAt, now)
+             ?? Refusals.NotBefore("completedAt", command.CompletedAt, "action-agreed", actionId, action.AgreedAt)) is { } invalid)
         {
-            return future;
+            return invalid;
         }
         var completed = new ActionCompleted(actionId, command.Note, caller.AsActor(), command.CompletedAt ?? now);
         return Decision.Ok(version => new ActionCompletedResponse(actionId, version), completed);

@@ -60,9 +60,12 @@ public static class RecordSystemicDiscussionEndpoint
         {
             return Decision.Refuse(Problems.Invalid("meetingId", "No meeting of this team has this id."));
         }
-        if (Refusals.NotACaseTime("heldAt", command.HeldAt, now) is { } future)
+        if ((Refusals.NotACaseTime("heldAt", command.HeldAt, now)
+             ?? (family.AllocatedAt is { } allocatedAt
+                 ? Refusals.NotBefore("heldAt", command.HeldAt, "family-allocated-to-team", team.Id, allocatedAt)
+                 : null)) is { } invalid)
         {
-            return future;
+            return invalid;
         }
         var heldAt = command.HeldAt ?? now;
         var errors = new Dictionary<string, string[]>();

@@ -53,9 +53,8 @@ public static class ConcludeAssessmentEndpoint
         }
         if ((Refusals.NotACaseTime("concludedAt", command.ConcludedAt, now)
              ?? assessment.NotBeforeStart("concludedAt", command.ConcludedAt)
-             ?? (assessment.LatestHearing is { } hearing
-                 ? Refusals.NotBefore("concludedAt", command.ConcludedAt, hearing.Fact, hearing.Id, hearing.OccurredAt)
-                 : null)) is { } invalid)
+             ?? NotBefore(command.ConcludedAt, assessment.LatestHearing)
+             ?? NotBefore(command.ConcludedAt, assessment.LatestJoin)) is { } invalid)
         {
             return invalid;
         }
@@ -69,6 +68,9 @@ public static class ConcludeAssessmentEndpoint
             command.NamedWorkerNeeded ?? false, command.ResponsibleSocialWorkerId, caller.AsActor(), command.ConcludedAt!.Value);
         return Decision.Ok(version => new AssessmentConcludedResponse(assessmentId, version, concluded.Outcome), concluded);
     }
+
+    private static Decision? NotBefore(DateTimeOffset? concludedAt, EarlierFact? earlier) =>
+        earlier is null ? null : Refusals.NotBefore("concludedAt", concludedAt, earlier.Fact, earlier.Id, earlier.OccurredAt);
 }
 
 public sealed class ConcludeAssessmentValidator : AbstractValidator<ConcludeAssessment>

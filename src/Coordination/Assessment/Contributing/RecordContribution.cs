@@ -36,8 +36,7 @@ public static class RecordContributionEndpoint
         var (assessment, refused) = AssessmentRules.Open(family, assessmentId, "contributed");
         refused ??= assessment is null ? null : AssessmentRules.TakesPart(assessment, caller)
             ?? AssessmentRules.ChildrenOf(assessment, command.ChildIds!, "childIds")
-            ?? Refusals.NotACaseTime("occurredAt", command.OccurredAt, now)
-            ?? assessment.NotBeforeStart("occurredAt", command.OccurredAt);
+            ?? Refusals.NotACaseTime("occurredAt", command.OccurredAt, now); // what it describes may predate the assessment
         if (refused is not null)
         {
             return refused;

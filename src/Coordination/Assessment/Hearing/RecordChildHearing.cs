@@ -1,3 +1,4 @@
+using Coordination.Hosting;
 using Coordination.Families;
 using Coordination.Validation;
 using Coordination.Writing;
@@ -28,6 +29,11 @@ public static class RecordChildHearingEndpoint
         if (refused is not null)
         {
             return refused;
+        }
+        if (family.ExpectedChildren.ContainsKey(command.ChildId!.Value) && !string.IsNullOrWhiteSpace(command.Views))
+        {
+            return Decision.Refuse(Problems.Invalid("views",
+                "A child not yet born has no views to hear (LsL 20 §): record why not with notHeardReason, or hear the child after the birth."));
         }
         var heard = new ChildHearingRecorded(Guid.CreateVersion7(), assessmentId, command.ChildId!.Value, command.Method,
             command.Views, command.NotHeardReason, caller.AsActor(), command.HeardAt!.Value);
