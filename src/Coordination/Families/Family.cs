@@ -26,8 +26,6 @@ public sealed class Family
     public Dictionary<Guid, int> HypothesisRevisions { get; set; } = [];
     /// <summary>Agreed actions: their owner, and whether they are done.</summary>
     public Dictionary<Guid, ActionState> Actions { get; set; } = [];
-    /// <summary>When the family was allocated to its current team: no discussion of it by the team was held before.</summary>
-    public DateTimeOffset? AllocatedAt { get; set; }
 
     public AssessmentState? RunningAssessment => Assessments.Values.FirstOrDefault(a => !a.Concluded);
 
@@ -193,7 +191,6 @@ public sealed class Family
     public void Apply(SystemicTeams.FamilyAllocatedToTeam e)
     {
         Relationships.Record(e);
-        AllocatedAt = e.OccurredAt;
         Ledger(e);
     }
 

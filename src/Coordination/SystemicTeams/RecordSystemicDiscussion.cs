@@ -60,10 +60,8 @@ public static class RecordSystemicDiscussionEndpoint
         {
             return Decision.Refuse(Problems.Invalid("meetingId", "No meeting of this team has this id."));
         }
-        if ((Refusals.NotACaseTime("heldAt", command.HeldAt, now)
-             ?? (family.AllocatedAt is { } allocatedAt
-                 ? Refusals.NotBefore("heldAt", command.HeldAt, "family-allocated-to-team", team.Id, allocatedAt)
-                 : null)) is { } invalid)
+        // A discussion may be dated before the allocation: the meeting that takes a family on discusses it first.
+        if (Refusals.NotACaseTime("heldAt", command.HeldAt, now) is { } invalid)
         {
             return invalid;
         }
