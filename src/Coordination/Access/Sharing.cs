@@ -240,4 +240,21 @@ public sealed class SharingCut(Professional viewer, IReadOnlyList<ConsentInForce
     /// <summary>The disclosure-log entries of everything this answer showed outside its owning agency.</summary>
     public IEnumerable<Audit.AccessLogEntry> Disclosures(Guid? familyId, string purpose) =>
         _shared.Select(d => Audit.AccessLogEntry.Disclosed(viewer, familyId, d.Data, d.Owner, d.Basis, purpose, subjects: d.Subjects));
+
+    /// <summary>
+    /// The log of a list that shows only the frame (F) of each family it names (deadlines, reminders, team views): a use per
+    /// family listed and, for a viewer of another agency than social work, the frame's disclosure (F2); one use when it named none.
+    /// </summary>
+    public static IReadOnlyList<Audit.AccessLogEntry> FramesListed(Professional viewer, IEnumerable<Guid> familyIds, string data, string purpose)
+    {
+        var entries = new List<Audit.AccessLogEntry>();
+        foreach (var familyId in familyIds.Distinct())
+        {
+            var cut = new SharingCut(viewer, []);
+            cut.Frame();
+            entries.Add(Audit.AccessLogEntry.Use(viewer, familyId, data, purpose));
+            entries.AddRange(cut.Disclosures(familyId, purpose));
+        }
+        return entries.Count > 0 ? entries : [Audit.AccessLogEntry.Use(viewer, null, data, purpose)];
+    }
 }

@@ -89,18 +89,7 @@ public static class ListDeadlinesEndpoint
             DeadlineRules.WorkingDaysLate(r.Deadline))).ToList();
 
         // Each family listed is a use of its record; for another agency than social work a disclosure of the frame (F2).
-        var entries = new List<AccessLogEntry>();
-        foreach (var familyId in items.Select(i => i.FamilyId).Distinct())
-        {
-            var cut = new SharingCut(caller, []);
-            cut.Frame();
-            entries.Add(AccessLogEntry.Use(caller, familyId, "deadline-list", purpose!));
-            entries.AddRange(cut.Disclosures(familyId, purpose!));
-        }
-        if (entries.Count == 0)
-        {
-            entries.Add(AccessLogEntry.Use(caller, null, "deadline-list", purpose!));
-        }
+        var entries = SharingCut.FramesListed(caller, items.Select(i => i.FamilyId), "deadline-list", purpose!);
         if (await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)
         {
             return failed;

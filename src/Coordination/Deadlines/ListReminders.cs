@@ -69,18 +69,7 @@ public static class ListRemindersEndpoint
                     ? new HashSet<string> { caller.Id } : null)).ToList();
         var page = shown.Select(r => r.Item).ToList();
 
-        var entries = new List<AccessLogEntry>();
-        foreach (var familyId in page.Select(i => i.FamilyId).Distinct())
-        {
-            var cut = new SharingCut(caller, []);
-            cut.Frame();
-            entries.Add(AccessLogEntry.Use(caller, familyId, "reminders", purpose!));
-            entries.AddRange(cut.Disclosures(familyId, purpose!));
-        }
-        if (entries.Count == 0)
-        {
-            entries.Add(AccessLogEntry.Use(caller, null, "reminders", purpose!));
-        }
+        var entries = SharingCut.FramesListed(caller, page.Select(i => i.FamilyId), "reminders", purpose!);
         if (await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)
         {
             return failed;

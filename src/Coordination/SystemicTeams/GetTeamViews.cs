@@ -101,18 +101,7 @@ public static class GetTeamViewsEndpoint
     private static async Task<IResult> LoggedAsync(AccessLog log, Professional caller, TeamView view, string data, string purpose,
         object body, CancellationToken ct)
     {
-        var entries = new List<AccessLogEntry>();
-        foreach (var c in view.Cases)
-        {
-            var cut = new Access.SharingCut(caller, []);
-            cut.Frame();
-            entries.Add(AccessLogEntry.Use(caller, c.Id, data, purpose));
-            entries.AddRange(cut.Disclosures(c.Id, purpose));
-        }
-        if (entries.Count == 0)
-        {
-            entries.Add(AccessLogEntry.Use(caller, null, data, purpose));
-        }
+        var entries = Access.SharingCut.FramesListed(caller, view.Cases.Select(c => c.Id), data, purpose);
         if (await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)
         {
             return failed;
