@@ -33,7 +33,7 @@ public static class HistoryViews
             var fact = (IFamilyEvent)e.Data;
             var data = JsonSerializer.SerializeToNode(e.Data, e.Data.GetType(), Json.Options)!.AsObject();
             Cut(cut, fact, e.Timestamp, data, picture, systemic);
-            return new HistoryEntry(e.Sequence, e.Version, e.EventTypeName, fact.OccurredAt, e.Timestamp, fact.By, data,
+            return new HistoryEntry(e.Sequence, e.Version, e.Data.GetType().Name, fact.OccurredAt, e.Timestamp, fact.By, data,
                 auditor ? e.GetHeader(HashChain.HashHeader)?.ToString() : null,
                 auditor ? e.GetHeader(HashChain.PreviousHeader)?.ToString() : null);
         }).ToList();

@@ -75,6 +75,7 @@ public static class RaiseConcernEndpoint
             StatusCodes.Status201Created)
         {
             Scheduled = DeadlineChecks.For(family.Id, DeadlineRules.ForConcern(raised)),
+            Location = $"/api/concerns/{raised.ConcernId}",
         };
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Coordination.Identity;
 
 namespace Coordination.Hosting;
@@ -17,14 +18,28 @@ public static class DevTokens
         {
             return;
         }
-        app.MapPost("/dev/tokens", (DevTokenRequest request, TokenSigning signing, TimeProvider clock) =>
+        app.MapPost("/dev/tokens", async (HttpContext context, TokenSigning signing, TimeProvider clock) =>
             {
+                // Read here, not bound by the framework: a body that is no DevTokenRequest is a 400 like any route's, never a 500.
+                DevTokenRequest? request;
+                try
+                {
+                    request = await JsonSerializer.DeserializeAsync<DevTokenRequest>(context.Request.Body, Json.Options, context.RequestAborted);
+                }
+                catch (JsonException e)
+                {
+                    return Results.Problem(Http.MalformedJson(e.Message));
+                }
+                if (request is null)
+                {
+                    return Results.Problem(Problems.Invalid("$", "The body must be a JSON object: { sub, name, org, agency, roles }."));
+                }
                 var errors = new Dictionary<string, string[]>();
                 if (string.IsNullOrWhiteSpace(request.Sub)) errors["sub"] = ["Required."];
                 if (string.IsNullOrWhiteSpace(request.Name)) errors["name"] = ["Required."];
                 if (string.IsNullOrWhiteSpace(request.Org)) errors["org"] = ["Required."];
-                if (!Kebab.TryParse<Agency>(request.Agency, out _)) errors["agency"] = ["Unknown agency."];
-                if ((request.Roles ?? []).Any(r => !Kebab.TryParse<Role>(r, out _))) errors["roles"] = ["Unknown role."];
+                if (!Kebab.TryParse<Agency>(request.Agency, out _)) errors["agency"] = [$"One of: {Kebab.Names<Agency>()}."];
+                if ((request.Roles ?? []).Any(r => !Kebab.TryParse<Role>(r, out _))) errors["roles"] = [$"Each one of: {Kebab.Names<Role>()}."];
                 if (errors.Count > 0)
                 {
                     return Results.Problem(Problems.Invalid(errors));
@@ -33,6 +48,9 @@ public static class DevTokens
                 var token = signing.Issue(request.Sub!, request.Name!, request.Org!, request.Agency!, request.Roles ?? [], Lifetime, now);
                 return Results.Ok(new DevTokenResponse(token, now.Add(Lifetime)));
             })
+            .Accepts<DevTokenRequest>("application/json")
+            .Produces<DevTokenResponse>()
+            .ProducesValidationProblem()
             .AllowAnonymous()
             .WithTags("Development")
             .WithSummary("Issue a signed token (Development only)");

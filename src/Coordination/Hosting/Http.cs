@@ -33,6 +33,9 @@ public static partial class Http
         // Error keys name fields as the JSON does: children[0].personId, not Children[0].PersonId.
         ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
             member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+        // A rule's checks stop at its first failure: a later check of the same rule (a count after NotEmpty) never sees the
+        // value the earlier one refused (a missing list answered 500).
+        ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
     }
 
     public static void UseHttp(this WebApplication app)
@@ -107,19 +110,40 @@ public static partial class Http
         if (problem.Status == StatusCodes.Status400BadRequest && problem is not HttpValidationProblemDetails
             && !problem.Extensions.ContainsKey("errors"))
         {
-            // Wolverine's "Invalid JSON format": name the offending field, without .NET type names or body values.
-            var (field, message) = DescribeJsonError(problem.Detail);
-            problem.Detail = message;
-            problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
-            problem.Type = MalformedJsonType;
-            problem.Title = MalformedJsonTitle;
-            problem.Extensions.Remove("lineNumber");
-            problem.Extensions.Remove("bytePositionInLine");
+            if (problem.Extensions.TryGetValue("parameter", out var parameter) && parameter is string name)
+            {
+                // Wolverine's "Query string parameter 'days' has the value ... which cannot be parsed": keyed by the parameter.
+                var message = QueryValueMessage(name, problem.Detail);
+                problem.Type = InvalidQueryType;
+                problem.Title = "A query parameter is not valid";
+                problem.Detail = message;
+                problem.Extensions["errors"] = new Dictionary<string, string[]> { [name] = [message] };
+                problem.Extensions.Remove("parameter");
+            }
+            else
+            {
+                // Wolverine's "Invalid JSON format": name the offending field, without .NET type names or body values.
+                var described = Describe(problem.Detail);
+                problem.Detail = described.Message;
+                problem.Extensions["errors"] = new Dictionary<string, string[]> { [described.Field] = [described.Message] };
+                problem.Type = described.Type;
+                problem.Title = described.Title;
+                problem.Extensions.Remove("lineNumber");
+                problem.Extensions.Remove("bytePositionInLine");
+            }
         }
         if (problem.Status >= 500)
         {
             problem.Detail = "An unexpected error occurred. It has been logged with the trace id.";
         }
+        problem.Detail ??= problem.Status switch
+        {
+            StatusCodes.Status404NotFound => "There is no such route.",
+            StatusCodes.Status405MethodNotAllowed => $"This route does not take {context.HttpContext.Request.Method}: see /openapi/v1.json for its methods.",
+            StatusCodes.Status401Unauthorized => "Send a valid bearer token that has not expired.",
+            StatusCodes.Status403Forbidden => "Your agency or role may not do this.",
+            _ => problem.Title,
+        };
         if (problem.Type is null || problem.Type.StartsWith("https://tools.ietf.org", StringComparison.Ordinal)
             || problem.Type.StartsWith("https://httpstatuses", StringComparison.Ordinal))
         {
@@ -127,6 +151,8 @@ public static partial class Http
         }
     }
 
+    private const string InvalidQueryType = "https://coordination.example/problems/invalid-query";
+    private const string UnknownFieldType = "https://coordination.example/problems/unknown-field";
     private const string MalformedJsonType = "https://coordination.example/problems/malformed-json";
     private const string MalformedJsonTitle = "The body is not valid JSON for this request";
 
@@ -136,25 +162,35 @@ public static partial class Http
     /// </summary>
     public static ProblemDetails MalformedJson(string? readerMessage, string? prefix = null)
     {
-        var (field, message) = DescribeJsonError(readerMessage);
+        var (field, message, type, title) = Describe(readerMessage);
         if (prefix is not null)
         {
-            field = field == "$" ? prefix : field.StartsWith("$.", StringComparison.Ordinal) ? $"{prefix}.{field[2..]}" : $"{prefix}.{field}";
+            field = field == "$" ? prefix : $"{prefix}.{field}";
         }
         var problem = Problems.Invalid(new Dictionary<string, string[]> { [field] = [message] }, message);
-        problem.Type = MalformedJsonType;
-        problem.Title = MalformedJsonTitle;
+        problem.Type = type;
+        problem.Title = title;
         return problem;
     }
 
-    private static (string Field, string Message) DescribeJsonError(string? detail)
+    /// <summary>What the JSON reader refused: the field as the contract names it (<c>children[0].birthDate</c>), and what it expects.</summary>
+    private static (string Field, string Message, string Type, string Title) Describe(string? detail)
     {
         var unknown = UnknownProperty().Match(detail ?? "");
-        var path = JsonPath().Match(detail ?? "");
-        return unknown.Success
-            ? (unknown.Groups["name"].Value, "Unknown field: the contract does not have it.")
-            : (path.Success ? path.Groups["path"].Value : "$", UnreadableJsonMessage(detail));
+        if (unknown.Success)
+        {
+            var name = unknown.Groups["name"].Value;
+            var path = JsonPath().Match(detail ?? "");
+            var field = path.Success ? Field(path.Groups["path"].Value) : name;
+            return (field == "$" ? name : field, $"Unknown field '{name}': the contract does not have it.", UnknownFieldType,
+                "The body has a field the contract does not");
+        }
+        var at = JsonPath().Match(detail ?? "");
+        return (at.Success ? Field(at.Groups["path"].Value) : "$", UnreadableJsonMessage(detail), MalformedJsonType, MalformedJsonTitle);
     }
+
+    /// <summary><c>$.children[0].birthDate</c> as the validation errors name it: <c>children[0].birthDate</c>; the whole body stays <c>$</c>.</summary>
+    private static string Field(string jsonPath) => jsonPath is "$" or "" ? "$" : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath;
 
     private static string UnreadableJsonMessage(string? detail)
     {
@@ -162,10 +198,55 @@ public static partial class Http
         {
             return "The body could not be read as JSON.";
         }
+        var expected = ExpectedType(detail);
+        if (expected is not null)
+        {
+            return $"Expected {expected}.";
+        }
         // Keep the parser's description but never echo values from the body or name our .NET types.
         var cut = detail.IndexOf(" Path:", StringComparison.Ordinal);
         var text = cut > 0 ? detail[..cut] : detail;
         return DotNetType().Replace(text, "the expected type");
+    }
+
+    /// <summary>What a value of the type the reader wanted looks like, for "could not be converted to ..."; enums list their values.</summary>
+    private static string? ExpectedType(string detail)
+    {
+        var converted = ConvertedTo().Match(detail);
+        if (!converted.Success)
+        {
+            return null;
+        }
+        var typeName = converted.Groups["type"].Value;
+        var inner = NullableOf().Match(typeName) is { Success: true } nullable ? nullable.Groups["inner"].Value : typeName;
+        return inner switch
+        {
+            "System.Guid" => "an id (a UUID such as 01a232cf-45e5-7f79-8470-5b0953057f9d)",
+            "System.DateTimeOffset" => "an ISO 8601 time with offset, such as 2026-05-05T12:00:00+03:00",
+            "System.DateOnly" => "a date, YYYY-MM-DD",
+            "System.Int32" or "System.Int64" => "a whole number",
+            "System.Boolean" => "true or false",
+            "System.String" => "a string",
+            _ when typeof(Http).Assembly.GetType(inner) is { IsEnum: true } e => "one of: " + Identity.Kebab.Names(e),
+            _ when inner.StartsWith("System.Collections.Generic.IReadOnlyList", StringComparison.Ordinal) || inner.EndsWith("[]", StringComparison.Ordinal) => "an array",
+            _ => "a value of another shape (see the schema in /openapi/v1.json)",
+        };
+    }
+
+    /// <summary>A query value Wolverine could not parse, said as what the parameter takes.</summary>
+    private static string QueryValueMessage(string name, string? detail)
+    {
+        var type = QueryType().Match(detail ?? "") is { Success: true } m ? m.Groups["type"].Value : "";
+        var expected = type switch
+        {
+            "int" or "Int32" or "long" or "Int64" => "a whole number",
+            "bool" or "Boolean" => "true or false",
+            "Guid" => "an id (a UUID)",
+            "DateOnly" => "a date, YYYY-MM-DD",
+            "DateTimeOffset" or "DateTime" => "an ISO 8601 time with offset",
+            _ => "a value of the type in /openapi/v1.json",
+        };
+        return $"{name} takes {expected}.";
     }
 
     [GeneratedRegex(@"Path: (?<path>\$[^ |]*)")]
@@ -173,6 +254,15 @@ public static partial class Http
 
     [GeneratedRegex(@"^The JSON property '(?<name>[^']{1,100})' could not be mapped")]
     private static partial Regex UnknownProperty();
+
+    [GeneratedRegex(@"could not be converted to (?<type>[A-Za-z0-9_.`\[\], ]+?)\. Path")]
+    private static partial Regex ConvertedTo();
+
+    [GeneratedRegex(@"^System\.Nullable`1\[(?<inner>[^\]]+)\]$")]
+    private static partial Regex NullableOf();
+
+    [GeneratedRegex(@"expected type (?<type>[A-Za-z0-9_.]+)")]
+    private static partial Regex QueryType();
 
     [GeneratedRegex(@"'?(System|Coordination)\.[A-Za-z0-9_.`\[\], ]+'?")]
     private static partial Regex DotNetType();

@@ -103,6 +103,7 @@ public static class NotifyConcernEndpoint
             var winner = await reader.LoadAsync<IdempotencyRecord>(racing.Id, ct);
             return winner is null ? Problems.Result(Problems.Unavailable("Retry the request.")) : Replay(winner, racing);
         }
+        context.Response.Headers.Location = $"/api/concerns/{notification.Id}"; // where the notifier follows its status
         return Results.Content(body, "application/json", statusCode: StatusCodes.Status202Accepted);
     }
 

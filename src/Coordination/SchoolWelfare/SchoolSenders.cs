@@ -112,6 +112,10 @@ public static partial class SchoolSendersEndpoints
         }
         session.Store(sender);
         await session.SaveChangesAsync(ct);
+        if (status == StatusCodes.Status201Created)
+        {
+            context.Response.Headers.Location = "/api/integrations/school-welfare/senders"; // the county's senders, this one among them
+        }
         return Results.Json(SenderView.Of(sender), Json.Options, statusCode: status);
     }
 

@@ -34,7 +34,7 @@ public static class Arrivals
             return new Dictionary<Guid, List<Arrival>>();
         }
         var ids = familyIds.ToArray();
-        var after = since ?? DateTimeOffset.MinValue;
+        var after = (since ?? DateTimeOffset.MinValue).ToUniversalTime(); // Npgsql takes a timestamptz only in UTC
         var events = await session.Events.QueryAllRawEvents()
             .Where(e => e.StreamId.IsOneOf(ids) && e.Timestamp > after && e.EventTypeName.IsOneOf(TypeNames(session)))
             .OrderBy(e => e.Sequence)

@@ -30,7 +30,10 @@ public static class ScheduleMeetingEndpoint
             return Decision.Refuse(Problems.Conflict("meeting-exists", "The team has a meeting at that time already."));
         }
         var scheduled = new TeamMeetingScheduled(team.Id, Guid.CreateVersion7(), scheduledFor, caller.AsActor(), now);
-        return Decision.Created(version => new MeetingScheduledResponse(scheduled.MeetingId, version), scheduled);
+        return new Decision.Accepted([scheduled], version => new MeetingScheduledResponse(scheduled.MeetingId, version), StatusCodes.Status201Created)
+        {
+            Location = $"/api/teams/{team.Id}/meetings/{scheduled.MeetingId}/agenda",
+        };
     }
 }
 

@@ -19,6 +19,9 @@ public abstract record Decision
 
         /// <summary>Use and disclosure entries for data the answer returns; written before it is returned.</summary>
         public IReadOnlyList<Audit.AccessLogEntry> AccessLog { get; init; } = [];
+
+        /// <summary>For a 201: where what was created is read. Null: the stream's own read (a family's picture, a team).</summary>
+        public string? Location { get; init; }
     }
 
     public sealed record Refused(ProblemDetails Problem) : Decision;

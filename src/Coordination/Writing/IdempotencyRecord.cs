@@ -19,6 +19,9 @@ public sealed class IdempotencyRecord
     public bool Rerender { get; set; }
     public DateTimeOffset RecordedAt { get; set; }
 
+    /// <summary>The first answer's Location (a 201), given again with it.</summary>
+    public string? Location { get; set; }
+
     /// <summary>
     /// Records written before answers with client data were re-rendered kept a confirmation's whole entry (its answer names
     /// <c>sharedUnder</c>): such a record is replayed as if it said <see cref="Rerender"/>, never from its body.

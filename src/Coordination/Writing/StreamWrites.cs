@@ -95,6 +95,7 @@ public sealed class StreamWrites(
 
         var accepted = (Decision.Accepted)outcome!;
         var body = JsonSerializer.Serialize(accepted.Respond(version), Json.Options);
+        var location = accepted.Status == StatusCodes.Status201Created ? accepted.Location ?? Where(what, streamId) : null;
         if (preconditions.Idempotency is { } newKey)
         {
             // An answer that carries client data (it is access-logged) is not kept: a replay renders it again through the gate.
@@ -102,7 +103,7 @@ public sealed class StreamWrites(
             session.Insert(new IdempotencyRecord
             {
                 Id = newKey.Id, RequestHash = newKey.RequestHash, FamilyId = streamId, Status = accepted.Status,
-                Version = version, Body = rerender ? "" : body, Rerender = rerender, RecordedAt = Now,
+                Version = version, Body = rerender ? "" : body, Rerender = rerender, RecordedAt = Now, Location = location,
             });
         }
 
@@ -138,8 +139,16 @@ public sealed class StreamWrites(
         {
             return unlogged;
         }
-        return Written(accepted.Status, version, body);
+        return Written(accepted.Status, version, body, location);
     }
+
+    /// <summary>Where a stream is read: a family's picture, a team.</summary>
+    private static string? Where(string what, Guid streamId) => what switch
+    {
+        "family" => $"/api/families/{streamId}/picture",
+        "team" => $"/api/teams/{streamId}",
+        _ => null,
+    };
 
     private static (long, object?) Start<T>(IDocumentSession session, Guid streamId, Decision decision) where T : class
     {
@@ -233,7 +242,7 @@ public sealed class StreamWrites(
         }
         if (mayWrite is null)
         {
-            return Written(earlier.Status, earlier.Version, earlier.Body); // a stream this caller started: nobody else's answer
+            return Written(earlier.Status, earlier.Version, earlier.Body, earlier.Location); // a stream this caller started: nobody else's answer
         }
         var ct = Context.RequestAborted;
         var current = await session.Events.FetchLatest<T>(streamId, ct);
@@ -243,7 +252,7 @@ public sealed class StreamWrites(
         }
         if (!earlier.Rerender && !IdempotencyRecord.HeldClientData(earlier))
         {
-            return Written(earlier.Status, earlier.Version, earlier.Body);
+            return Written(earlier.Status, earlier.Version, earlier.Body, earlier.Location);
         }
         switch (await decide(session, current, ct))
         {
@@ -254,15 +263,19 @@ public sealed class StreamWrites(
                 {
                     return unlogged;
                 }
-                return Written(earlier.Status, earlier.Version, JsonSerializer.Serialize(again.Respond(earlier.Version), Json.Options));
+                return Written(earlier.Status, earlier.Version, JsonSerializer.Serialize(again.Respond(earlier.Version), Json.Options), earlier.Location);
             default:
                 throw new UnreachableException();
         }
     }
 
-    private IResult Written(int status, long version, string body)
+    private IResult Written(int status, long version, string body, string? location)
     {
         Context.Response.Headers.ETag = $"\"{version}\"";
+        if (location is not null)
+        {
+            Context.Response.Headers.Location = location;
+        }
         return Results.Content(body, "application/json", statusCode: status);
     }
 }

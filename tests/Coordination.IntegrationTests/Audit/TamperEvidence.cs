@@ -105,7 +105,7 @@ public sealed class TamperEvidence(CoordinationHost host) : IClassFixture<Coordi
         {
             Assert.Equal(history[i - 1]!["hash"]!.GetValue<string>(), history[i]!["previousHash"]!.GetValue<string>());
         }
-        Assert.Equal("family_registered", history[0]!["type"]!.GetValue<string>());
+        Assert.Equal("FamilyRegistered", history[0]!["type"]!.GetValue<string>()); // as docs/events.md names it
         Assert.Equal("", history[0]!["previousHash"]!.GetValue<string>());
     }
 

@@ -263,7 +263,7 @@ public sealed class WhatTheReviewFound(CoordinationHost host) : IClassFixture<Co
         })).Ok(HttpStatusCode.Created);
 
         var history = (await (await path.SocialWork.GetAsync($"/api/families/{path.FamilyId}/history")).Ok()).AsArray();
-        var entry = history.Single(e => e!["type"]!.GetValue<string>() == "contribution_recorded")!;
+        var entry = history.Single(e => e!["type"]!.GetValue<string>() == "ContributionRecorded")!;
         Assert.Equal("confirmation-required", entry["data"]!["reason"]!.GetValue<string>());
         Assert.DoesNotContain(secret, entry.ToJsonString(), StringComparison.Ordinal);
 

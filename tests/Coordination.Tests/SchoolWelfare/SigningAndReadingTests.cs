@@ -76,7 +76,7 @@ public sealed class SigningAndReadingTests
     [InlineData("legalBasis", "\"because\"", "invalid-request", "legalBasis")]
     [InlineData("legalBasis", "null", "invalid-request", "legalBasis")]
     [InlineData("payload", "null", "invalid-request", "payload")]
-    [InlineData("payload", "{\"description\":\"x\",\"grade\":9}", "malformed-json", "payload.grade")]
+    [InlineData("payload", "{\"description\":\"x\",\"grade\":9}", "unknown-field", "payload.grade")]
     [InlineData("payload", "{\"reporterRole\":\"kuraattori\"}", "invalid-request", "payload.description")]
     [InlineData("payload", "[1,2]", "invalid-request", "payload")]
     [InlineData("messageId", "\"has spaces\"", "invalid-request", "messageId")]
