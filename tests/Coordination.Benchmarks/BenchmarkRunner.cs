@@ -210,6 +210,7 @@ public static class BenchmarkRunner
         await daemon.RebuildProjectionAsync<Coordination.Families.FamilyMembers>(timeout, CancellationToken.None);
         await daemon.RebuildProjectionAsync("ContributionContents", timeout, CancellationToken.None);
         await daemon.RebuildProjectionAsync<Coordination.Reports.ProcessingRecord>(timeout, CancellationToken.None);
+        await daemon.RebuildProjectionAsync<Coordination.Worklists.WaitingInvitation>(timeout, CancellationToken.None);
         var all = events / stopwatch.Elapsed.TotalSeconds;
         stopwatch.Restart();
         var read = await raw.ReadAndDeserialiseAllEventsAsync();

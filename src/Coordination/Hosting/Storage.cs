@@ -76,6 +76,7 @@ public static class Storage
         opts.ConfigureSituationalPicture();
         opts.ConfigureDeadlines();
         Reports.ReportsStorage.ConfigureReports(opts);
+        Worklists.WorklistsStorage.ConfigureWorklists(opts);
         opts.ConfigureSystemicTeams();
         SchoolWelfare.SchoolWelfareSetup.ConfigureSchoolWelfare(opts);
     }

@@ -13,7 +13,7 @@ namespace Coordination.IntegrationTests.Audit;
 
 public sealed class OperationsForAuditors(CoordinationHost host) : IClassFixture<CoordinationHost>
 {
-    private static readonly string[] ReadModels = ["mt_doc_familypicture", "mt_doc_family", "mt_doc_familymembers", "mt_doc_contributioncontent", "mt_doc_processingrecord",
+    private static readonly string[] ReadModels = ["mt_doc_familypicture", "mt_doc_family", "mt_doc_familymembers", "mt_doc_contributioncontent", "mt_doc_processingrecord", "mt_doc_waitinginvitation",
         "mt_doc_team", "mt_doc_teamcase", "mt_doc_systemicrecord", "mt_doc_concernlocation"];
 
     private Task<StatutoryPath> BusyFamily() => AuditScenarios.BusyFamily(host);
@@ -83,6 +83,7 @@ public sealed class OperationsForAuditors(CoordinationHost host) : IClassFixture
         await daemon.RebuildProjectionAsync<FamilyMembers>(timeout, CancellationToken.None);
         await daemon.RebuildProjectionAsync("ContributionContents", timeout, CancellationToken.None);
         await daemon.RebuildProjectionAsync<Coordination.Reports.ProcessingRecord>(timeout, CancellationToken.None);
+        await daemon.RebuildProjectionAsync<Coordination.Worklists.WaitingInvitation>(timeout, CancellationToken.None);
         await daemon.RebuildProjectionAsync<Coordination.SystemicTeams.Team>(timeout, CancellationToken.None);
         await daemon.RebuildProjectionAsync<Coordination.SystemicTeams.TeamCase>(timeout, CancellationToken.None);
         await daemon.RebuildProjectionAsync<Coordination.SystemicTeams.SystemicRecord>(timeout, CancellationToken.None);

@@ -119,7 +119,7 @@ public sealed partial class LeakMatrix(CoordinationHost host) : IClassFixture<Co
     private enum Seen { Forbidden, Required, Allowed }
 
     /// <summary>What a route's answer carries (docs/sharing.md §4), which decides where a datum may appear at all.</summary>
-    private enum Carries { Picture, Replay, History, Hypotheses, Discussions, Concern, Intake, Deadlines, TeamView, UnmatchedMessages, AccessLog, AccessReport, Confirmation, Nothing }
+    private enum Carries { Picture, Replay, History, Hypotheses, Discussions, Concern, Intake, Deadlines, Worklist, TeamView, UnmatchedMessages, AccessLog, AccessReport, Confirmation, Nothing }
 
     /// <summary>
     /// The facts a read sees: those that had happened by stage <see cref="AsOf"/> and were recorded by stage <see cref="KnownAt"/>
@@ -735,6 +735,8 @@ public sealed partial class LeakMatrix
             yield return Get("GET /api/intake", "unmatched", Carries.Intake, state, "/api/intake?status=unmatched");
             yield return Get("GET /api/deadlines", "deadlines", Carries.Deadlines, state, "/api/deadlines");
             yield return Get("GET /api/reminders", "reminders", Carries.Deadlines, state, "/api/reminders"); // §4: as the deadlines
+            yield return Get("GET /api/families", "mine", Carries.Deadlines, state, "/api/families?limit=200"); // §4: the frame of each
+            yield return Get("GET /api/worklist", "mine", Carries.Worklist, state, "/api/worklist?limit=200");
             yield return Get("GET /api/teams/{teamId}/caseload", "caseload", Carries.TeamView, state, $"{t}/caseload");
             yield return Get("GET /api/teams/{teamId}/workload", "workload", Carries.TeamView, state, $"{t}/workload");
             yield return Get("GET /api/teams/{teamId}/meetings/{meetingId}/agenda", "agenda", Carries.TeamView, state, $"{t}/meetings/{_w.MeetingId}/agenda");
@@ -912,7 +914,7 @@ public sealed partial class LeakMatrix
                 Add("LEAK", "the family's id", $"shown ({status}); §1: no relationship, the family must not exist for this caller");
             }
             if (response.IsSuccessStatusCode && viewer.Related && viewer.Agency != "social-work"
-                && (read.Carries is Carries.Picture or Carries.TeamView || (read.Carries == Carries.Deadlines && familyShown)))
+                && (read.Carries is Carries.Picture or Carries.TeamView || (read.Carries is Carries.Deadlines or Carries.Worklist && familyShown)))
             {
                 disclosures.Add(("family-record", "social-work", "client-relationship", null, "", "the frame (F2)"));
             }
@@ -1268,6 +1270,18 @@ public sealed partial class LeakMatrix
                     return d.Kind == Kind.Frame && (viewer.Related || viewer.Admin)
                         ? (Seen.Allowed, viewer.Related ? Table(viewer, d, state, false) : null, "§4 deadlines: F")
                         : (Seen.Forbidden, null, "§4: deadlines carry F (the deadlines) only, for related families (a social-work admin: the org)");
+                case Carries.Worklist:
+                    if (!viewer.Related)
+                    {
+                        return (Seen.Forbidden, null, "§4: a worklist names only families the caller relates to");
+                    }
+                    if (d.Kind == Kind.Frame)
+                    {
+                        return (Seen.Allowed, Table(viewer, d, state, false), "§4 worklist: F");
+                    }
+                    return d.Kind == Kind.Invitation
+                        ? ByTable(viewer, d, state, essential: false)
+                        : (Seen.Forbidden, null, "§4: a worklist carries F and the questions of invitations waiting for the caller only");
                 case Carries.TeamView:
                     return d.Kind == Kind.Frame && viewer.TeamMember
                         ? (Seen.Allowed, Table(viewer, d, state, false), "§4 team views: F")

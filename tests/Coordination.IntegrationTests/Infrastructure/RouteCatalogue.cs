@@ -123,6 +123,18 @@ public sealed class RouteCatalogue
                 "auditor" or "foreign-auditor" or "integration" => 403,
                 _ => Allowed, // their own families' deadlines (none for some); a social-work admin sees the organisation's
             }, _ => "/api/deadlines"),
+            Get("/api/families", p => p switch
+            {
+                "anonymous" => 401,
+                "auditor" or "foreign-auditor" or "integration" or "admin" => 403,
+                _ => Allowed, // the families each relates to (none for some)
+            }, _ => "/api/families"),
+            Get("/api/worklist", p => p switch
+            {
+                "anonymous" => 401,
+                "auditor" or "foreign-auditor" or "integration" or "admin" => 403,
+                _ => Allowed,
+            }, _ => "/api/worklist"),
             Get("/api/reminders", p => p switch
             {
                 "anonymous" => 401,

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Coordination.IntegrationTests.Infrastructure;
+
+namespace Coordination.IntegrationTests.Api;
+
+/// <summary>Contract 1.1's worklists: the families I work with, and what waits for me (deadlines, invitations, reminders, the intake).</summary>
+public sealed class Worklists(CoordinationHost host) : IClassFixture<CoordinationHost>
+{
+    private static string Id(JsonNode node, string field) => node[field]!.GetValue<string>();
+
+    [Fact]
+    public async Task the_families_i_work_with_are_listed_with_their_frame_and_paged()
+    {
+        var worker = Caller.SocialWorker();
+        var first = await (await new StatutoryPath(host, worker).Registered(children: 2)).WithConcern();
+        var second = await new StatutoryPath(host, worker).Registered(children: 1);
+        var client = host.ClientFor(worker);
+
+        var all = (await (await client.GetAsync("/api/families?limit=200")).Ok()).AsArray();
+        var listed = Assert.Single(all, f => Id(f!, "familyId") == first.FamilyId.ToString())!;
+        Assert.Equal(first.ChildIds.Select(c => c.ToString()), listed["children"]!.AsArray().Select(c => Id(c!, "id")));
+        Assert.All(listed["children"]!.AsArray(), c => Assert.False(string.IsNullOrEmpty(c!["name"]?.GetValue<string>())));
+        Assert.Equal("concern-received", listed["stage"]!.GetValue<string>());
+        // Its next deadline not met: the urgency assessment, due the day of receipt.
+        Assert.Equal("urgency-assessment", listed["nextDeadline"]!["kind"]!.GetValue<string>());
+        Assert.Contains(all, f => Id(f!, "familyId") == second.FamilyId.ToString());
+
+        // Paged: one at a time, every family reached once, in registration order.
+        var seen = new List<string>();
+        var url = "/api/families?limit=1";
+        while (url is not null)
+        {
+            var response = await client.GetAsync(url);
+            seen.AddRange((await response.Ok()).AsArray().Select(f => Id(f!, "familyId")));
+            url = response.Headers.TryGetValues("Link", out var link) ? link.Single().Split('>')[0].TrimStart('<') : null;
+        }
+        Assert.Equal(all.Select(f => Id(f!, "familyId")), seen);
+
+        // Someone who works with neither family sees neither; an auditor is refused the list.
+        var other = (await (await host.ClientFor(Caller.Psychiatrist()).GetAsync("/api/families")).Ok()).AsArray();
+        Assert.DoesNotContain(other, f => Id(f!, "familyId") == first.FamilyId.ToString());
+        await (await host.ClientFor(Caller.Auditor()).GetAsync("/api/families")).Problem(HttpStatusCode.Forbidden);
+        await (await client.GetAsync("/api/families?cursor=nope")).Problem(HttpStatusCode.BadRequest);
+        await (await client.GetAsync("/api/families?limit=201")).Problem(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task what_waits_for_me_is_my_deadlines_the_invitations_to_answer_and_the_intake()
+    {
+        var worker = Caller.SocialWorker();
+        var path = await new StatutoryPath(host, worker).OpenAssessment(children: 1);
+        var psychiatrist = Caller.Psychiatrist();
+        var invitationId = await path.InvitedByName(psychiatrist);
+        var psychiatry = host.ClientFor(psychiatrist);
+
+        // The invited professional: the invitation with its question (social work's, shown to the invited: N2, logged).
+        var waiting = await (await psychiatry.GetAsync("/api/worklist")).Ok();
+        var invitation = Assert.Single(waiting["invitations"]!.AsArray(), i => Id(i!, "invitationId") == invitationId.ToString())!;
+        Assert.Equal("What do you know of the children's wellbeing?", invitation["question"]!.GetValue<string>());
+        Assert.Equal(path.AssessmentId.ToString(), Id(invitation, "assessmentId"));
+        Assert.Equal(0, waiting["unmatchedIntake"]!.GetValue<int>()); // the intake is social work's
+        var log = (await (await host.ClientFor(Caller.Auditor()).GetAsync($"/api/audit/access-log?familyId={path.FamilyId}&limit=1000")).Ok()).AsArray();
+        Assert.Contains(log, r => r!["kind"]!.GetValue<string>() == "disclosure" && r["data"]!.GetValue<string>() == $"invitation:{invitationId}"
+                                  && r["professionalId"]!.GetValue<string>() == psychiatrist.Id && r["basis"]!.GetValue<string>() == "shl-41");
+
+        // Answered, it waits no more.
+        await (await psychiatry.PostJson($"/api/families/{path.FamilyId}/assessments/{path.AssessmentId}/contributions",
+            StatutoryPath.Contribution(path.ChildIds, "general", "atl-53-5", invitationId))).Ok(HttpStatusCode.Created);
+        Assert.DoesNotContain((await (await psychiatry.GetAsync("/api/worklist")).Ok())["invitations"]!.AsArray(),
+            i => Id(i!, "invitationId") == invitationId.ToString());
+
+        // The social worker: the completion deadline of the assessment they lead, and the intake's unmatched notifications.
+        await (await host.ClientFor(Caller.Kuraattori()).PostJson("/api/concerns", new
+        {
+            child = new { personId = TestPeople.Born(2013, 6, 6), name = "Eeva" }, kind = "child-welfare-notification", receivedAt = StatutoryPath.Now(),
+            source = new { agency = "school-welfare", organisation = "Hervannan koulu", reporterRole = "kuraattori", anonymous = false },
+            description = "Eeva has not been at school for a week.", suspectedOffence = "none", policeReported = false,
+        })).Ok(HttpStatusCode.Accepted);
+        var client = host.ClientFor(worker);
+        JsonNode mine = await (await client.GetAsync("/api/worklist")).Ok();
+        for (var i = 0; i < 100 && mine["unmatchedIntake"]!.GetValue<int>() == 0; i++)
+        {
+            await Task.Delay(50);
+            mine = await (await client.GetAsync("/api/worklist")).Ok();
+        }
+        Assert.True(mine["unmatchedIntake"]!.GetValue<int>() >= 1);
+        var completion = Assert.Single(mine["deadlines"]!.AsArray(),
+            d => Id(d!, "familyId") == path.FamilyId.ToString() && d!["kind"]!.GetValue<string>() == "assessment-completion")!;
+        Assert.Equal(worker.Id, completion["responsibleId"]!.GetValue<string>());
+        Assert.Equal("open", completion["state"]!.GetValue<string>());
+        Assert.Empty(mine["invitations"]!.AsArray());
+
+        await (await client.GetAsync("/api/worklist?limit=0")).Problem(HttpStatusCode.BadRequest);
+        await (await host.ClientFor(Caller.Auditor()).GetAsync("/api/worklist")).Problem(HttpStatusCode.Forbidden);
+    }
+}
