@@ -18,7 +18,11 @@ public static class AccessReportsEndpoint
     /// <summary>ATL 11 §: a client's right to know who used or received their data and why. Answered by auditors.</summary>
     [WolverinePost("/api/audit/access-reports", OperationId = "requestAccessReport")]
     [Tags("Audit")]
-    public static async Task<IResult> Post(RequestAccessReport request, IDocumentStore store, AccessLog log, HttpContext context,
+    public static async Task<Answer<AccessReport>> Post(RequestAccessReport request, IDocumentStore store, AccessLog log, HttpContext context,
+        TimeProvider clock, CancellationToken ct) =>
+        new(await PostAnswer(request, store, log, context, clock, ct));
+
+    private static async Task<IResult> PostAnswer(RequestAccessReport request, IDocumentStore store, AccessLog log, HttpContext context,
         TimeProvider clock, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;

@@ -14,7 +14,11 @@ public static class GetAccessLogEndpoint
     /// <summary>The organisation's use and disclosure log, filtered; page on with <c>afterId</c> (the last id seen). Auditors only.</summary>
     [WolverineGet("/api/audit/access-log", OperationId = "getAccessLog")]
     [Tags("Audit")]
-    public static async Task<IResult> Get(string? familyId, string? professionalId, string? from, string? to, long? afterId, int? limit,
+    public static async Task<Answer<List<AccessLogRow>>> Get(string? familyId, string? professionalId, string? from, string? to, long? afterId, int? limit,
+        IDocumentStore store, AccessLog log, HttpContext context, CancellationToken ct) =>
+        new(await GetAnswer(familyId, professionalId, from, to, afterId, limit, store, log, context, ct));
+
+    private static async Task<IResult> GetAnswer(string? familyId, string? professionalId, string? from, string? to, long? afterId, int? limit,
         IDocumentStore store, AccessLog log, HttpContext context, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;

@@ -21,7 +21,11 @@ public static class GetHistoryEndpoint
     /// </summary>
     [WolverineGet("/api/families/{familyId}/history", OperationId = "getHistory")]
     [Tags("Audit")]
-    public static async Task<IResult> Get(Guid familyId, long? fromVersion, int? limit, IDocumentStore store, AccessLog log,
+    public static async Task<Answer<IReadOnlyList<HistoryEntry>>> Get(Guid familyId, long? fromVersion, int? limit, IDocumentStore store, AccessLog log,
+        HttpContext context, TimeProvider clock, CancellationToken ct) =>
+        new(await GetAnswer(familyId, fromVersion, limit, store, log, context, clock, ct));
+
+    private static async Task<IResult> GetAnswer(Guid familyId, long? fromVersion, int? limit, IDocumentStore store, AccessLog log,
         HttpContext context, TimeProvider clock, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;

@@ -1,3 +1,4 @@
+using Coordination.Hosting;
 using Coordination.Identity;
 using Marten;
 using Npgsql;
@@ -12,7 +13,10 @@ public static class VerifyIntegrityEndpoint
     /// <summary>Recomputes the family's hash chain from the rows in the database and names the first version that breaks it.</summary>
     [WolverineGet("/api/families/{familyId}/integrity", OperationId = "verifyIntegrity")]
     [Tags("Audit")]
-    public static async Task<IResult> Get(Guid familyId, IDocumentStore store, AccessLog log, HttpContext context, CancellationToken ct)
+    public static async Task<Answer<IntegrityReport>> Get(Guid familyId, IDocumentStore store, AccessLog log, HttpContext context, CancellationToken ct) =>
+        new(await GetAnswer(familyId, store, log, context, ct));
+
+    private static async Task<IResult> GetAnswer(Guid familyId, IDocumentStore store, AccessLog log, HttpContext context, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
         var (purpose, invalid) = AccessPurpose.Read(context, AccessPurpose.Audit);

@@ -16,8 +16,8 @@ public static class AssessUrgencyEndpoint
 {
     [WolverinePost("/api/families/{familyId}/concerns/{concernId}/urgency", OperationId = "assessUrgency")]
     [Tags("Concerns")]
-    public static Task<IResult> Post(Guid familyId, Guid concernId, AssessUrgency command, FamilyWrites writes) =>
-        writes.AppendAsync(familyId, family => Decide(family, concernId, command, writes.Caller, writes.Now));
+    public static async Task<Written<UrgencyAssessedResponse>> Post(Guid familyId, Guid concernId, AssessUrgency command, FamilyWrites writes) =>
+        new(await writes.AppendAsync(familyId, family => Decide(family, concernId, command, writes.Caller, writes.Now)));
 
     /// <summary>LsL 26 §: a social worker assesses urgency immediately, once per concern.</summary>
     public static Decision Decide(Family family, Guid concernId, AssessUrgency command, Professional caller, DateTimeOffset now)

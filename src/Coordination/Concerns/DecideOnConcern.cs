@@ -12,16 +12,20 @@ namespace Coordination.Concerns;
 
 public sealed record DecideOnConcern(ConcernDecision? Decision, DateTimeOffset? DecidedAt, string? Reason, DateTimeOffset? ChildAndGuardianInformedAt);
 
-public sealed record ConcernDecidedResponse(Guid ConcernId, long Version);
-
-public sealed record AssessmentStartedResponse(Guid AssessmentId, Guid ConcernId, long Version, DateOnly CompletionDue, bool JoinedExisting);
+/// <summary>
+/// The decision's answer: 201 with the assessment it started, or 200 with the running one it joined (<c>joinedExisting</c>),
+/// or 200 without an assessment when none is needed.
+/// </summary>
+public sealed record ConcernDecidedResponse(Guid ConcernId, long Version, Guid? AssessmentId = null, DateOnly? CompletionDue = null,
+    bool JoinedExisting = false);
 
 public static class DecideOnConcernEndpoint
 {
     [WolverinePost("/api/families/{familyId}/concerns/{concernId}/decision", OperationId = "decideOnConcern")]
     [Tags("Concerns")]
-    public static Task<IResult> Post(Guid familyId, Guid concernId, DecideOnConcern command, FamilyWrites writes) =>
-        writes.AppendAsync(familyId, family => Decide(family, concernId, command, writes.Caller, writes.Now));
+    [Creates(orOk: true)]
+    public static async Task<Written<ConcernDecidedResponse>> Post(Guid familyId, Guid concernId, DecideOnConcern command, FamilyWrites writes) =>
+        new(await writes.AppendAsync(familyId, family => Decide(family, concernId, command, writes.Caller, writes.Now)));
 
     /// <summary>
     /// LsL 26 §: within 7 working days a social worker decides whether to assess the need for services. Deciding to assess
@@ -71,7 +75,7 @@ public static class DecideOnConcernEndpoint
             }
             var due = family.Deadlines[DeadlineRules.Key(DeadlineKind.AssessmentCompletion, running.Id)].DueDate;
             return Writing.Decision.Ok(
-                version => new AssessmentStartedResponse(running.Id, concernId, version, due, JoinedExisting: true),
+                version => new ConcernDecidedResponse(concernId, version, running.Id, due, JoinedExisting: true),
                 new ConcernDecided(concernId, ConcernDecision.StartAssessment, command.Reason, command.ChildAndGuardianInformedAt, running.Id, by, decidedAt),
                 new ConcernJoinedAssessment(running.Id, concernId, concern.ChildIds, by, decidedAt));
         }
@@ -81,7 +85,7 @@ public static class DecideOnConcernEndpoint
         var started = new AssessmentStarted(assessmentId, [concernId], concern.ChildIds, DeadlineRules.CompletionDue(concern.ReceivedAt), by, decidedAt);
         return new Writing.Decision.Accepted(
             [new ConcernDecided(concernId, ConcernDecision.StartAssessment, command.Reason, command.ChildAndGuardianInformedAt, assessmentId, by, decidedAt), started],
-            version => new AssessmentStartedResponse(assessmentId, concernId, version, started.CompletionDue, JoinedExisting: false),
+            version => new ConcernDecidedResponse(concernId, version, assessmentId, started.CompletionDue),
             StatusCodes.Status201Created)
         {
             Scheduled = DeadlineChecks.For(family.Id, [DeadlineRules.ForAssessment(started, concern.ReceivedAt)]),

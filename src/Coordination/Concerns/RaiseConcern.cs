@@ -40,8 +40,9 @@ public static class RaiseConcernEndpoint
 {
     [WolverinePost("/api/families/{familyId}/concerns", OperationId = "raiseConcern")]
     [Tags("Concerns")]
-    public static Task<IResult> Post(Guid familyId, RaiseConcern command, FamilyWrites writes) =>
-        writes.AppendAsync(familyId, family => Decide(family, command, writes.Caller, writes.Now));
+    [Creates]
+    public static async Task<Written<ConcernRaisedResponse>> Post(Guid familyId, RaiseConcern command, FamilyWrites writes) =>
+        new(await writes.AppendAsync(familyId, family => Decide(family, command, writes.Caller, writes.Now)));
 
     /// <summary>
     /// A case-working professional who already works with the family raises a concern on it (LsL 25 §). It gives no

@@ -28,8 +28,9 @@ public static class GiveConsentEndpoint
 
     [WolverinePost("/api/families/{familyId}/consents", OperationId = "giveConsent")]
     [Tags("Consent")]
-    public static Task<IResult> Post(Guid familyId, GiveConsent command, FamilyWrites writes) =>
-        writes.AppendAsync(familyId, family => Decide(family, command, writes.Caller, writes.Now));
+    [Creates]
+    public static async Task<Written<ConsentGivenResponse>> Post(Guid familyId, GiveConsent command, FamilyWrites writes) =>
+        new(await writes.AppendAsync(familyId, family => Decide(family, command, writes.Caller, writes.Now)));
 
     public static Decision Decide(Family family, GiveConsent command, Professional caller, DateTimeOffset now)
     {

@@ -16,8 +16,8 @@ public static class WithdrawConsentEndpoint
 {
     [WolverinePost("/api/families/{familyId}/consents/{consentId}/withdrawal", OperationId = "withdrawConsent")]
     [Tags("Consent")]
-    public static Task<IResult> Post(Guid familyId, Guid consentId, WithdrawConsent command, FamilyWrites writes) =>
-        writes.AppendAsync(familyId, family => Decide(family, consentId, command, writes.Caller, writes.Now));
+    public static async Task<Written<ConsentWithdrawnResponse>> Post(Guid familyId, Guid consentId, WithdrawConsent command, FamilyWrites writes) =>
+        new(await writes.AppendAsync(familyId, family => Decide(family, consentId, command, writes.Caller, writes.Now)));
 
     /// <summary>Consent can always be withdrawn; once. Withdrawal takes effect for the next read.</summary>
     public static Decision Decide(Family family, Guid consentId, WithdrawConsent command, Professional caller, DateTimeOffset now)

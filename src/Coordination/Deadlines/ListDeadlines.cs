@@ -31,7 +31,11 @@ public static class ListDeadlinesEndpoint
     /// </summary>
     [WolverineGet("/api/deadlines", OperationId = "listDeadlines")]
     [Tags("Deadlines")]
-    public static async Task<IResult> Get(string? state, int? days, bool? mine, int? limit, string? cursor, IDocumentStore store, AccessLog log,
+    public static async Task<Answer<List<DeadlineListItem>>> Get(string? state, int? days, bool? mine, int? limit, string? cursor, IDocumentStore store, AccessLog log,
+        HttpContext context, TimeProvider clock, CancellationToken ct) =>
+        new(await GetAnswer(state, days, mine, limit, cursor, store, log, context, clock, ct));
+
+    private static async Task<IResult> GetAnswer(string? state, int? days, bool? mine, int? limit, string? cursor, IDocumentStore store, AccessLog log,
         HttpContext context, TimeProvider clock, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;

@@ -27,10 +27,10 @@ public static class ListRemindersEndpoint
     /// </summary>
     [WolverineGet("/api/reminders", OperationId = "listReminders")]
     [Tags("Deadlines")]
-    [ProducesResponseType<IReadOnlyList<ReminderItem>>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public static async Task<IResult> Get(int? limit, string? cursor, IDocumentStore store, AccessLog log, HttpContext context, CancellationToken ct)
+    public static async Task<Answer<List<ReminderItem>>> Get(int? limit, string? cursor, IDocumentStore store, AccessLog log, HttpContext context, CancellationToken ct) =>
+        new(await GetAnswer(limit, cursor, store, log, context, ct));
+
+    private static async Task<IResult> GetAnswer(int? limit, string? cursor, IDocumentStore store, AccessLog log, HttpContext context, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
         var wholeOrganisation = caller.IsSocialWorkAdmin;

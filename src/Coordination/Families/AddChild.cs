@@ -1,3 +1,4 @@
+using Coordination.Hosting;
 using Coordination.Validation;
 using Coordination.Writing;
 using FluentValidation;
@@ -16,12 +17,13 @@ public static class AddChildEndpoint
 {
     [WolverinePost("/api/families/{familyId}/children", OperationId = "addChild")]
     [Tags("Families")]
-    public static Task<IResult> Post(Guid familyId, AddChild command, FamilyWrites writes) =>
-        writes.AppendAsync(familyId,
+    [Creates]
+    public static async Task<Written<ChildAddedResponse>> Post(Guid familyId, AddChild command, FamilyWrites writes) =>
+        new(await writes.AppendAsync(familyId,
             (session, family, ct) => family.Relationships.ResponsibleSocialWorkerId is { } worker
                 ? SystemicTeams.ResponsibleWorkers.ChildrenHeldElsewhereAsync(session, writes.Caller.Organisation, worker, family.Id, ct)
                 : Task.FromResult(0),
-            (family, heldElsewhere) => Decide(family, command, heldElsewhere, writes.Caller, writes.Now));
+            (family, heldElsewhere) => Decide(family, command, heldElsewhere, writes.Caller, writes.Now)));
 
     /// <summary>
     /// A social worker adds a child. The family's responsible social worker takes the child on too, so the limit of
@@ -69,9 +71,9 @@ public static class RecordBirthEndpoint
 {
     [WolverinePost("/api/families/{familyId}/children/{childId}/birth", OperationId = "recordBirth")]
     [Tags("Families")]
-    public static Task<IResult> Post(Guid familyId, Guid childId, RecordBirth command, FamilyWrites writes) =>
-        writes.AppendAsync(familyId, (session, family, ct) => OtherFamiliesHoldingAsync(session, family, command.PersonId, ct),
-            (family, others) => Decide(family, childId, command, others, writes.Caller, writes.Now));
+    public static async Task<Written<BirthRecordedResponse>> Post(Guid familyId, Guid childId, RecordBirth command, FamilyWrites writes) =>
+        new(await writes.AppendAsync(familyId, (session, family, ct) => OtherFamiliesHoldingAsync(session, family, command.PersonId, ct),
+            (family, others) => Decide(family, childId, command, others, writes.Caller, writes.Now)));
 
     /// <summary>How far before its expected date a child can be born (a birth at 22 weeks), and how long after.</summary>
     public const int BornEarlyDays = 140;

@@ -1,3 +1,4 @@
+using Coordination.Hosting;
 using Coordination.Identity;
 using Coordination.Validation;
 using Coordination.Writing;
@@ -40,11 +41,12 @@ public static class RegisterFamilyEndpoint
 {
     [WolverinePost("/api/families", OperationId = "registerFamily")]
     [Tags("Families")]
-    public static Task<IResult> Post(RegisterFamily command, FamilyWrites writes)
+    [Creates]
+    public static async Task<Written<FamilyRegisteredResponse>> Post(RegisterFamily command, FamilyWrites writes)
     {
         var familyId = Guid.CreateVersion7();
-        return writes.StartAsync(familyId, (session, ct) => ExistingFamiliesAsync(session, command, ct),
-            existing => Decide(familyId, command, existing, writes.Caller, writes.Now));
+        return new(await writes.StartAsync(familyId, (session, ct) => ExistingFamiliesAsync(session, command, ct),
+            existing => Decide(familyId, command, existing, writes.Caller, writes.Now)));
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Coordination.Hosting;
 using Coordination.Audit;
 using Coordination.Validation;
 using Coordination.Writing;
@@ -19,7 +20,11 @@ public static class SearchFamiliesEndpoint
 {
     [WolverinePost("/api/families/search", OperationId = "searchFamilies")]
     [Tags("Families")]
-    public static async Task<IResult> Post(SearchFamilies search, IDocumentStore store, FamilyWrites writes, AccessLog log,
+    public static async Task<Answer<List<FamilyFound>>> Post(SearchFamilies search, IDocumentStore store, FamilyWrites writes, AccessLog log,
+        HttpContext context, CancellationToken ct) =>
+        new(await PostAnswer(search, store, writes, log, context, ct));
+
+    private static async Task<IResult> PostAnswer(SearchFamilies search, IDocumentStore store, FamilyWrites writes, AccessLog log,
         HttpContext context, CancellationToken ct)
     {
         var caller = writes.Caller;

@@ -54,6 +54,16 @@ public static class Problems
     public static ProblemDetails Unavailable(string detail) =>
         Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "Try again shortly", detail);
 
+    /// <summary>Declares, for the OpenAPI document, the problems an endpoint answers (400 with field errors, the rest plain).</summary>
+    public static void Describe(EndpointBuilder builder, params int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            builder.Metadata.Add(new ProducesResponseTypeMetadata(status,
+                status == StatusCodes.Status400BadRequest ? typeof(HttpValidationProblemDetails) : typeof(ProblemDetails), ["application/problem+json"]));
+        }
+    }
+
     public static Task Write(HttpContext context, ProblemDetails problem)
     {
         context.Response.StatusCode = problem.Status ?? 500;

@@ -63,7 +63,11 @@ public static class IntakeRoutes
     /// </summary>
     [WolverineGet("/api/concerns/{concernId}", OperationId = "getConcern")]
     [Tags("Concerns")]
-    public static async Task<IResult> Get(Guid concernId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
+    public static async Task<Answer<ConcernStatusView>> Get(Guid concernId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
+        CancellationToken ct) =>
+        new(await GetAnswer(concernId, store, log, context, clock, ct));
+
+    private static async Task<IResult> GetAnswer(Guid concernId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
         CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
@@ -120,8 +124,11 @@ public static class IntakeRoutes
     /// <summary>The notifications no single family holds the child of, oldest first, for the intake's social workers to place.</summary>
     [WolverineGet("/api/intake", OperationId = "listIntake")]
     [Tags("Concerns")]
-    [ProducesResponseType<List<NotificationView>>(StatusCodes.Status200OK)]
-    public static async Task<IResult> List(string? status, int? limit, string? cursor, IDocumentStore store, AccessLog log, HttpContext context,
+    public static async Task<Answer<List<NotificationView>>> List(string? status, int? limit, string? cursor, IDocumentStore store, AccessLog log, HttpContext context,
+        CancellationToken ct) =>
+        new(await ListAnswer(status, limit, cursor, store, log, context, ct));
+
+    private static async Task<IResult> ListAnswer(string? status, int? limit, string? cursor, IDocumentStore store, AccessLog log, HttpContext context,
         CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
@@ -176,8 +183,11 @@ public static class IntakeRoutes
     /// </summary>
     [WolverinePost("/api/intake/{concernId}/link", OperationId = "linkIntakeNotification")]
     [Tags("Concerns")]
-    [ProducesResponseType<NotificationPlaced>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Link(Guid concernId, LinkNotification command, HttpContext context, OutboxedSessionFactory sessions,
+    public static async Task<Answer<NotificationPlaced>> Link(Guid concernId, LinkNotification command, HttpContext context, OutboxedSessionFactory sessions,
+        IMessageBus bus, AccessLog log, TimeProvider clock, CancellationToken ct) =>
+        new(await LinkAnswer(concernId, command, context, sessions, bus, log, clock, ct));
+
+    private static async Task<IResult> LinkAnswer(Guid concernId, LinkNotification command, HttpContext context, OutboxedSessionFactory sessions,
         IMessageBus bus, AccessLog log, TimeProvider clock, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;

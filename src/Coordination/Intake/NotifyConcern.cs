@@ -45,8 +45,12 @@ public static class NotifyConcernEndpoint
     /// </summary>
     [WolverinePost("/api/concerns", OperationId = "notifyConcern")]
     [Tags("Concerns")]
-    [ProducesResponseType<NotificationReceipt>(StatusCodes.Status202Accepted)]
-    public static async Task<IResult> Post(NotifyConcern command, HttpContext context, OutboxedSessionFactory sessions, IMessageBus bus,
+    [AcceptsForLater]
+    public static async Task<Answer<NotificationReceipt>> Post(NotifyConcern command, HttpContext context, OutboxedSessionFactory sessions, IMessageBus bus,
+        IDocumentStore store, TimeProvider clock, CancellationToken ct) =>
+        new(await PostAnswer(command, context, sessions, bus, store, clock, ct));
+
+    private static async Task<IResult> PostAnswer(NotifyConcern command, HttpContext context, OutboxedSessionFactory sessions, IMessageBus bus,
         IDocumentStore store, TimeProvider clock, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;

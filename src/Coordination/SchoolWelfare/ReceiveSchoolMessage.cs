@@ -30,8 +30,12 @@ public static partial class ReceiveSchoolMessageEndpoint
     [AllowAnonymous]
     [WolverinePost("/api/integrations/school-welfare/messages", OperationId = "receiveSchoolMessage")]
     [Tags("School student-welfare integration")]
-    [ProducesResponseType<MessageAccepted>(StatusCodes.Status202Accepted)]
-    public static async Task<IResult> Post(HttpContext context, IDocumentStore store, OutboxedSessionFactory sessions, IMessageBus bus,
+    [AcceptsForLater]
+    public static async Task<Answer<MessageAccepted>> Post(HttpContext context, IDocumentStore store, OutboxedSessionFactory sessions, IMessageBus bus,
+        TimeProvider clock, ILogger<InboundMessage> logger, CancellationToken ct) =>
+        new(await PostAnswer(context, store, sessions, bus, clock, logger, ct));
+
+    private static async Task<IResult> PostAnswer(HttpContext context, IDocumentStore store, OutboxedSessionFactory sessions, IMessageBus bus,
         TimeProvider clock, ILogger<InboundMessage> logger, CancellationToken ct)
     {
         var body = RequestBody.Raw(context);

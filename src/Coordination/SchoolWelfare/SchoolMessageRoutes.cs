@@ -63,8 +63,11 @@ public static class SchoolMessageRoutes
     [AllowAnonymous]
     [WolverineGet(Route + "/{messageId}", OperationId = "getSchoolMessageStatus")]
     [Tags("School student-welfare integration")]
-    [ProducesResponseType<MessageStatusView>(StatusCodes.Status200OK)]
-    public static async Task<IResult> Status(string messageId, string? senderId, HttpContext context, IDocumentStore store,
+    public static async Task<Answer<MessageStatusView>> Status(string messageId, string? senderId, HttpContext context, IDocumentStore store,
+        IWolverineRuntime runtime, TimeProvider clock, CancellationToken ct) =>
+        new(await StatusAnswer(messageId, senderId, context, store, runtime, clock, ct));
+
+    private static async Task<IResult> StatusAnswer(string messageId, string? senderId, HttpContext context, IDocumentStore store,
         IWolverineRuntime runtime, TimeProvider clock, CancellationToken ct)
     {
         var (organisation, sender, socialWork, refused) = await ReaderAsync(context, store, messageId, senderId, clock, ct);
@@ -85,7 +88,11 @@ public static class SchoolMessageRoutes
     /// <summary>Messages waiting for people: <c>unmatched</c> (social workers and admins) or <c>dead-lettered</c> (admins).</summary>
     [WolverineGet(Route, OperationId = "listSchoolMessages")]
     [Tags("School student-welfare integration")]
-    public static async Task<IResult> List(string? status, HttpContext context, IDocumentStore store, IWolverineRuntime runtime,
+    public static async Task<Answer<List<UnmatchedMessageView>>> List(string? status, HttpContext context, IDocumentStore store, IWolverineRuntime runtime,
+        AccessLog log, CancellationToken ct) =>
+        new(await ListAnswer(status, context, store, runtime, log, ct));
+
+    private static async Task<IResult> ListAnswer(string? status, HttpContext context, IDocumentStore store, IWolverineRuntime runtime,
         AccessLog log, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
@@ -147,7 +154,11 @@ public static class SchoolMessageRoutes
     /// </summary>
     [WolverinePost(Route + "/{messageId}/link", OperationId = "linkSchoolMessage")]
     [Tags("School student-welfare integration")]
-    public static async Task<IResult> Link(string messageId, LinkSchoolMessage command, HttpContext context, IDocumentStore store,
+    public static async Task<Answer<MessageLinked>> Link(string messageId, LinkSchoolMessage command, HttpContext context, IDocumentStore store,
+        OutboxedSessionFactory sessions, IMessageBus bus, AccessLog log, TimeProvider clock, CancellationToken ct) =>
+        new(await LinkAnswer(messageId, command, context, store, sessions, bus, log, clock, ct));
+
+    private static async Task<IResult> LinkAnswer(string messageId, LinkSchoolMessage command, HttpContext context, IDocumentStore store,
         OutboxedSessionFactory sessions, IMessageBus bus, AccessLog log, TimeProvider clock, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
@@ -200,7 +211,12 @@ public static class SchoolMessageRoutes
     /// <summary>An admin sends a dead-lettered message through processing again, after whatever failed it was fixed.</summary>
     [WolverinePost(Route + "/{messageId}/replay", OperationId = "replaySchoolMessage")]
     [Tags("School student-welfare integration")]
-    public static async Task<IResult> Replay(string messageId, string? senderId, HttpContext context, IDocumentStore store,
+    [AcceptsForLater]
+    public static async Task<Answer<MessageAccepted>> Replay(string messageId, string? senderId, HttpContext context, IDocumentStore store,
+        IWolverineRuntime runtime, ILogger<InboundMessage> logger, CancellationToken ct) =>
+        new(await ReplayAnswer(messageId, senderId, context, store, runtime, logger, ct));
+
+    private static async Task<IResult> ReplayAnswer(string messageId, string? senderId, HttpContext context, IDocumentStore store,
         IWolverineRuntime runtime, ILogger<InboundMessage> logger, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;

@@ -62,7 +62,12 @@ public static partial class SchoolSendersEndpoints
     /// </summary>
     [WolverinePost(Route, OperationId = "registerSchoolSender")]
     [Tags("School student-welfare integration")]
-    public static async Task<IResult> Post(RegisterSender command, HttpContext context, IDocumentStore store, SenderSecrets secrets,
+    [Creates(orOk: true)]
+    public static async Task<Answer<SenderView>> Post(RegisterSender command, HttpContext context, IDocumentStore store, SenderSecrets secrets,
+        TimeProvider clock, ILogger<SchoolSender> logger, CancellationToken ct) =>
+        new(await PostAnswer(command, context, store, secrets, clock, logger, ct));
+
+    private static async Task<IResult> PostAnswer(RegisterSender command, HttpContext context, IDocumentStore store, SenderSecrets secrets,
         TimeProvider clock, ILogger<SchoolSender> logger, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
@@ -122,7 +127,11 @@ public static partial class SchoolSendersEndpoints
     /// <summary>Ends a rotation: the older secret stops verifying. The last secret cannot be retired.</summary>
     [WolverineDelete(Route + "/{senderId}/secrets/oldest", OperationId = "retireOldestSchoolSenderSecret")]
     [Tags("School student-welfare integration")]
-    public static async Task<IResult> RetireOldest(string senderId, HttpContext context, IDocumentStore store, TimeProvider clock,
+    public static async Task<Answer<SenderView>> RetireOldest(string senderId, HttpContext context, IDocumentStore store, TimeProvider clock,
+        ILogger<SchoolSender> logger, CancellationToken ct) =>
+        new(await RetireOldestAnswer(senderId, context, store, clock, logger, ct));
+
+    private static async Task<IResult> RetireOldestAnswer(string senderId, HttpContext context, IDocumentStore store, TimeProvider clock,
         ILogger<SchoolSender> logger, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
@@ -158,7 +167,10 @@ public static partial class SchoolSendersEndpoints
     /// <summary>The organisation's senders, without secrets.</summary>
     [WolverineGet(Route, OperationId = "listSchoolSenders")]
     [Tags("School student-welfare integration")]
-    public static async Task<IResult> List(HttpContext context, IDocumentStore store, CancellationToken ct)
+    public static async Task<Answer<List<SenderView>>> List(HttpContext context, IDocumentStore store, CancellationToken ct) =>
+        new(await ListAnswer(context, store, ct));
+
+    private static async Task<IResult> ListAnswer(HttpContext context, IDocumentStore store, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
         if (!caller.Has(Role.Admin))

@@ -12,7 +12,11 @@ public static class GetPictureEndpoint
     /// <summary>The family's situational picture as this caller may see it; every read is use-logged, every cross-agency view disclosure-logged.</summary>
     [WolverineGet("/api/families/{familyId}/picture", OperationId = "getPicture")]
     [Tags("Situational picture")]
-    public static async Task<IResult> Get(Guid familyId, string? asOf, string? knownAt, IDocumentStore store, AccessLog log,
+    public static async Task<Answer<PictureView>> Get(Guid familyId, string? asOf, string? knownAt, IDocumentStore store, AccessLog log,
+        HttpContext context, TimeProvider clock, CancellationToken ct) =>
+        new(await GetAnswer(familyId, asOf, knownAt, store, log, context, clock, ct));
+
+    private static async Task<IResult> GetAnswer(Guid familyId, string? asOf, string? knownAt, IDocumentStore store, AccessLog log,
         HttpContext context, TimeProvider clock, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;

@@ -15,8 +15,9 @@ public static class AddTeamMemberEndpoint
 {
     [WolverinePost("/api/teams/{teamId}/members", OperationId = "addTeamMember")]
     [Tags("Systemic teams")]
-    public static Task<IResult> Post(Guid teamId, AddTeamMember command, TeamWrites writes) =>
-        writes.AppendAsync(teamId, team => Decide(team, command, writes.Caller, writes.Now));
+    [Creates]
+    public static async Task<Written<TeamChangedResponse>> Post(Guid teamId, AddTeamMember command, TeamWrites writes) =>
+        new(await writes.AppendAsync(teamId, team => Decide(team, command, writes.Caller, writes.Now)));
 
     /// <summary>Membership relates the member to every family of the team (docs/sharing.md).</summary>
     public static Decision Decide(Team team, AddTeamMember command, Professional caller, DateTimeOffset now)

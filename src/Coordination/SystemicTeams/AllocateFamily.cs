@@ -20,10 +20,10 @@ public static class AllocateFamilyEndpoint
 {
     [WolverinePost("/api/teams/{teamId}/families", OperationId = "allocateFamily")]
     [Tags("Systemic teams")]
-    public static Task<IResult> Post(Guid teamId, AllocateFamily command, FamilyWrites writes) =>
-        writes.AppendAsync(command.FamilyId!.Value,
+    public static async Task<Written<FamilyAllocatedResponse>> Post(Guid teamId, AllocateFamily command, FamilyWrites writes) =>
+        new(await writes.AppendAsync(command.FamilyId!.Value,
             (session, family, ct) => LoadAsync(session, family, teamId, command.ResponsibleSocialWorkerId!, writes.Caller, ct),
-            (family, context) => Decide(family, teamId, command, context, writes.Caller, writes.Now));
+            (family, context) => Decide(family, teamId, command, context, writes.Caller, writes.Now)));
 
     public static Decision Decide(Family family, Guid teamId, AllocateFamily command, AllocationContext context, Professional caller,
         DateTimeOffset now)

@@ -17,8 +17,8 @@ public static class CompleteActionEndpoint
 {
     [WolverinePost("/api/families/{familyId}/actions/{actionId}/completion", OperationId = "completeAction")]
     [Tags("Systemic teams")]
-    public static Task<IResult> Post(Guid familyId, Guid actionId, CompleteAction command, FamilyWrites writes) =>
-        writes.AppendAsync(familyId, LoadTeamAsync, (family, team) => Decide(family, team, actionId, command, writes.Caller, writes.Now));
+    public static async Task<Written<ActionCompletedResponse>> Post(Guid familyId, Guid actionId, CompleteAction command, FamilyWrites writes) =>
+        new(await writes.AppendAsync(familyId, LoadTeamAsync, (family, team) => Decide(family, team, actionId, command, writes.Caller, writes.Now)));
 
     /// <summary>The action's owner, or a member of the family's team, records that it was done.</summary>
     public static Decision Decide(Family family, Team? team, Guid actionId, CompleteAction command, Professional caller, DateTimeOffset now)

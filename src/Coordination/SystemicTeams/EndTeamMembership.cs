@@ -10,9 +10,9 @@ public static class EndTeamMembershipEndpoint
 {
     [WolverineDelete("/api/teams/{teamId}/members/{professionalId}", OperationId = "endTeamMembership")]
     [Tags("Systemic teams")]
-    public static Task<IResult> Delete(Guid teamId, string professionalId, TeamWrites writes) =>
-        writes.AppendAsync(teamId, (session, _, ct) => ChildrenHeldInTeamAsync(session, teamId, professionalId, writes.Caller.Organisation, ct),
-            (team, childrenHeld) => Decide(team, professionalId, childrenHeld, writes.Caller, writes.Now));
+    public static async Task<Written<TeamChangedResponse>> Delete(Guid teamId, string professionalId, TeamWrites writes) =>
+        new(await writes.AppendAsync(teamId, (session, _, ct) => ChildrenHeldInTeamAsync(session, teamId, professionalId, writes.Caller.Organisation, ct),
+            (team, childrenHeld) => Decide(team, professionalId, childrenHeld, writes.Caller, writes.Now)));
 
     /// <summary>
     /// Ending a membership takes away the member's relationship with every family of the team. A member who is still the

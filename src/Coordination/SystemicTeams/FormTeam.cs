@@ -15,10 +15,11 @@ public static class FormTeamEndpoint
 {
     [WolverinePost("/api/teams", OperationId = "formTeam")]
     [Tags("Systemic teams")]
-    public static Task<IResult> Post(FormTeam command, TeamWrites writes)
+    [Creates]
+    public static async Task<Written<TeamFormedResponse>> Post(FormTeam command, TeamWrites writes)
     {
         var teamId = Guid.CreateVersion7();
-        return writes.StartAsync(teamId, () => Decide(teamId, command, writes.Caller, writes.Now));
+        return new(await writes.StartAsync(teamId, () => Decide(teamId, command, writes.Caller, writes.Now)));
     }
 
     /// <summary>Child protection teams are formed by social work's consultant social workers and coordinators, or the organisation's social-work admin.</summary>

@@ -15,7 +15,10 @@ public static class GetTeamsEndpoint
 {
     [WolverineGet("/api/teams", OperationId = "listMyTeams")]
     [Tags("Systemic teams")]
-    public static async Task<IResult> List(IDocumentStore store, HttpContext context, CancellationToken ct)
+    public static async Task<Answer<List<TeamSummary>>> List(IDocumentStore store, HttpContext context, CancellationToken ct) =>
+        new(await ListAnswer(store, context, ct));
+
+    private static async Task<IResult> ListAnswer(IDocumentStore store, HttpContext context, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
         await using var session = store.QuerySession(caller.Organisation);
@@ -27,7 +30,10 @@ public static class GetTeamsEndpoint
 
     [WolverineGet("/api/teams/{teamId}", OperationId = "getTeam")]
     [Tags("Systemic teams")]
-    public static async Task<IResult> Get(Guid teamId, IDocumentStore store, HttpContext context, CancellationToken ct)
+    public static async Task<Answer<TeamDetails>> Get(Guid teamId, IDocumentStore store, HttpContext context, CancellationToken ct) =>
+        new(await GetAnswer(teamId, store, context, ct));
+
+    private static async Task<IResult> GetAnswer(Guid teamId, IDocumentStore store, HttpContext context, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
         await using var session = store.QuerySession(caller.Organisation);

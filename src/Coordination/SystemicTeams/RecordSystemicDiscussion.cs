@@ -38,9 +38,10 @@ public static class RecordSystemicDiscussionEndpoint
 {
     [WolverinePost("/api/families/{familyId}/systemic-discussions", OperationId = "recordSystemicDiscussion")]
     [Tags("Systemic teams")]
-    public static Task<IResult> Post(Guid familyId, RecordSystemicDiscussion command, FamilyWrites writes) =>
-        writes.AppendAsync(familyId, (session, _, ct) => session.LoadAsync<Team>(command.TeamId!.Value, ct),
-            (family, team) => Decide(family, team, command, writes.Caller, writes.Now));
+    [Creates]
+    public static async Task<Written<DiscussionRecordedResponse>> Post(Guid familyId, RecordSystemicDiscussion command, FamilyWrites writes) =>
+        new(await writes.AppendAsync(familyId, (session, _, ct) => session.LoadAsync<Team>(command.TeamId!.Value, ct),
+            (family, team) => Decide(family, team, command, writes.Caller, writes.Now)));
 
     /// <summary>
     /// ATL 44 §: the team's discussion of the family, with its participants. Hypotheses are revised, never overwritten:

@@ -14,8 +14,9 @@ public static class ScheduleMeetingEndpoint
 {
     [WolverinePost("/api/teams/{teamId}/meetings", OperationId = "scheduleMeeting")]
     [Tags("Systemic teams")]
-    public static Task<IResult> Post(Guid teamId, ScheduleMeeting command, TeamWrites writes) =>
-        writes.AppendAsync(teamId, team => Decide(team, command, writes.Caller, writes.Now));
+    [Creates]
+    public static async Task<Written<MeetingScheduledResponse>> Post(Guid teamId, ScheduleMeeting command, TeamWrites writes) =>
+        new(await writes.AppendAsync(teamId, team => Decide(team, command, writes.Caller, writes.Now)));
 
     /// <summary>Any member schedules the team's weekly meeting; its agenda is every family of the team.</summary>
     public static Decision Decide(Team team, ScheduleMeeting command, Professional caller, DateTimeOffset now)

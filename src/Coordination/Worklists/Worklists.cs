@@ -41,10 +41,11 @@ public static class WorklistEndpoints
     /// </summary>
     [WolverineGet("/api/families", OperationId = "listMyFamilies")]
     [Tags("Families")]
-    [ProducesResponseType<IReadOnlyList<FamilyListItem>>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public static async Task<IResult> ListFamilies(int? limit, string? cursor, IDocumentStore store, AccessLog log, HttpContext context,
+    public static async Task<Answer<List<FamilyListItem>>> ListFamilies(int? limit, string? cursor, IDocumentStore store, AccessLog log, HttpContext context,
+        CancellationToken ct) =>
+        new(await ListFamiliesAnswer(limit, cursor, store, log, context, ct));
+
+    private static async Task<IResult> ListFamiliesAnswer(int? limit, string? cursor, IDocumentStore store, AccessLog log, HttpContext context,
         CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
@@ -130,10 +131,11 @@ public static class WorklistEndpoints
     /// </summary>
     [WolverineGet("/api/worklist", OperationId = "myWorklist")]
     [Tags("Deadlines")]
-    [ProducesResponseType<Worklist>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public static async Task<IResult> Get(int? limit, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
+    public static async Task<Answer<Worklist>> Get(int? limit, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
+        CancellationToken ct) =>
+        new(await GetAnswer(limit, store, log, context, clock, ct));
+
+    private static async Task<IResult> GetAnswer(int? limit, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
         CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;

@@ -209,7 +209,7 @@ public class StatutoryClocks
         var start = Assert.IsType<Writing.Decision.Accepted>(DecideOnConcernEndpoint.Decide(family, a,
             new DecideOnConcern(ConcernDecision.StartAssessment, At("2027-03-05T10:00:00+02:00"), null, null),
             Caseworker("sw-lead"), At("2027-03-05T10:05:00+02:00")));
-        var first = Assert.IsType<AssessmentStartedResponse>(start.Respond(4));
+        var first = Assert.IsType<ConcernDecidedResponse>(start.Respond(4));
         Assert.Equal(D("2027-06-01"), first.CompletionDue); // 1 Mar + 3 months = Tue 1 Jun 2027
         foreach (var fact in start.Events)
         {
@@ -225,7 +225,7 @@ public class StatutoryClocks
         var join = Assert.IsType<Writing.Decision.Accepted>(DecideOnConcernEndpoint.Decide(family, b,
             new DecideOnConcern(ConcernDecision.StartAssessment, At("2027-03-22T10:00:00+02:00"), null, null),
             Caseworker("sw-lead"), At("2027-03-22T10:05:00+02:00")));
-        var joined = Assert.IsType<AssessmentStartedResponse>(join.Respond(9));
+        var joined = Assert.IsType<ConcernDecidedResponse>(join.Respond(9));
 
         Assert.True(joined.JoinedExisting);
         Assert.Equal(first.AssessmentId, joined.AssessmentId);

@@ -16,12 +16,12 @@ public static class ConcludeAssessmentEndpoint
 {
     [WolverinePost("/api/families/{familyId}/assessments/{assessmentId}/conclusion", OperationId = "concludeAssessment")]
     [Tags("Assessment")]
-    public static Task<IResult> Post(Guid familyId, Guid assessmentId, ConcludeAssessment command, FamilyWrites writes) =>
-        writes.AppendAsync(familyId,
+    public static async Task<Written<AssessmentConcludedResponse>> Post(Guid familyId, Guid assessmentId, ConcludeAssessment command, FamilyWrites writes) =>
+        new(await writes.AppendAsync(familyId,
             (session, family, ct) => command.ResponsibleSocialWorkerId is { } worker
                 ? SystemicTeams.ResponsibleWorkers.CandidateAsync(session, writes.Caller.Organisation, worker, family.Id, ct)
                 : Task.FromResult(SystemicTeams.ResponsibleWorkers.Candidate.None),
-            (family, worker) => Decide(family, assessmentId, command, worker, writes.Caller, writes.Now));
+            (family, worker) => Decide(family, assessmentId, command, worker, writes.Caller, writes.Now)));
 
     /// <summary>
     /// SHL 37 §, LsL 27 §: social work concludes, and only when every child of the assessment has been heard (LsL 20 §).

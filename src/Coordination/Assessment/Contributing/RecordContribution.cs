@@ -27,8 +27,9 @@ public static class RecordContributionEndpoint
 {
     [WolverinePost("/api/families/{familyId}/assessments/{assessmentId}/contributions", OperationId = "recordContribution")]
     [Tags("Assessment")]
-    public static Task<IResult> Post(Guid familyId, Guid assessmentId, RecordContribution command, FamilyWrites writes) =>
-        writes.AppendAsync(familyId, family => Decide(family, assessmentId, command, writes.Caller, writes.Now));
+    [Creates]
+    public static async Task<Written<ContributionRecordedResponse>> Post(Guid familyId, Guid assessmentId, RecordContribution command, FamilyWrites writes) =>
+        new(await writes.AppendAsync(familyId, family => Decide(family, assessmentId, command, writes.Caller, writes.Now)));
 
     /// <summary>An agency taking part records what it knows, for its own agency. A correction supersedes; nothing is edited.</summary>
     public static Decision Decide(Family family, Guid assessmentId, RecordContribution command, Professional caller, DateTimeOffset now)

@@ -15,8 +15,9 @@ public static class RecordChildHearingEndpoint
 {
     [WolverinePost("/api/families/{familyId}/assessments/{assessmentId}/child-hearings", OperationId = "recordChildHearing")]
     [Tags("Assessment")]
-    public static Task<IResult> Post(Guid familyId, Guid assessmentId, RecordChildHearing command, FamilyWrites writes) =>
-        writes.AppendAsync(familyId, family => Decide(family, assessmentId, command, writes.Caller, writes.Now));
+    [Creates]
+    public static async Task<Written<ChildHearingRecordedResponse>> Post(Guid familyId, Guid assessmentId, RecordChildHearing command, FamilyWrites writes) =>
+        new(await writes.AppendAsync(familyId, family => Decide(family, assessmentId, command, writes.Caller, writes.Now)));
 
     /// <summary>LsL 20 §: the child's wishes and views are found out whatever the age; method and main content are recorded.</summary>
     public static Decision Decide(Family family, Guid assessmentId, RecordChildHearing command, Identity.Professional caller, DateTimeOffset now)

@@ -16,8 +16,9 @@ public static class InviteAgencyEndpoint
 {
     [WolverinePost("/api/families/{familyId}/assessments/{assessmentId}/invitations", OperationId = "inviteAgency")]
     [Tags("Assessment")]
-    public static Task<IResult> Post(Guid familyId, Guid assessmentId, InviteAgency command, FamilyWrites writes) =>
-        writes.AppendAsync(familyId, family => Decide(family, assessmentId, command, writes.Caller, writes.Now));
+    [Creates]
+    public static async Task<Written<InvitationSentResponse>> Post(Guid familyId, Guid assessmentId, InviteAgency command, FamilyWrites writes) =>
+        new(await writes.AppendAsync(familyId, family => Decide(family, assessmentId, command, writes.Caller, writes.Now)));
 
     /// <summary>SHL 41 §: the assessing social worker asks other authorities to take part; the invited get a relationship.</summary>
     public static Decision Decide(Family family, Guid assessmentId, InviteAgency command, Professional caller, DateTimeOffset now)
