@@ -28,7 +28,7 @@ public static partial class Http
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Customize);
         builder.Services.AddExceptionHandler<TransientDatabaseFailures>();
         builder.Services.AddWolverineHttp();
-        builder.Services.AddOpenApi("v1");
+        builder.Services.AddOpenApi("v1", OpenApiDocument.Configure);
         builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
         // Error keys name fields as the JSON does: children[0].personId, not Children[0].PersonId.
         ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>

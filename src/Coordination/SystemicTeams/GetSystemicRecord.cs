@@ -18,24 +18,24 @@ public static class GetSystemicRecordEndpoint
     /// <summary>Every hypothesis of the family with all its versions, as this caller may see them; use- and disclosure-logged.</summary>
     [WolverineGet("/api/families/{familyId}/hypotheses", OperationId = "getHypotheses")]
     [Tags("Systemic teams")]
-    public static Task<IResult> Hypotheses(Guid familyId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
+    public static async Task<Answer<HypothesesResponse>> Hypotheses(Guid familyId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
         CancellationToken ct) =>
-        ReadAsync(familyId, "hypotheses", store, log, context, clock, (cut, record, children) =>
+        new(await ReadAsync(familyId, "hypotheses", store, log, context, clock, (cut, record, children) =>
         {
             var view = SystemicViews.For(cut, record, children);
             return version => new HypothesesResponse(familyId, version, view.Hypotheses);
-        }, ct);
+        }, ct));
 
     /// <summary>The team's discussions of the family, newest first: participants always, reflections as the caller may see them.</summary>
     [WolverineGet("/api/families/{familyId}/systemic-discussions", OperationId = "getSystemicDiscussions")]
     [Tags("Systemic teams")]
-    public static Task<IResult> Discussions(Guid familyId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
+    public static async Task<Answer<DiscussionsResponse>> Discussions(Guid familyId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
         CancellationToken ct) =>
-        ReadAsync(familyId, "systemic-discussions", store, log, context, clock, (cut, record, children) =>
+        new(await ReadAsync(familyId, "systemic-discussions", store, log, context, clock, (cut, record, children) =>
         {
             var discussions = SystemicViews.Discussions(cut, record, children);
             return version => new DiscussionsResponse(familyId, version, discussions);
-        }, ct);
+        }, ct));
 
     private static async Task<IResult> ReadAsync(Guid familyId, string data, IDocumentStore store, AccessLog log, HttpContext context,
         TimeProvider clock,

@@ -18,9 +18,9 @@ public static class GetTeamViewsEndpoint
 {
     [WolverineGet("/api/teams/{teamId}/meetings/{meetingId}/agenda", OperationId = "getMeetingAgenda")]
     [Tags("Systemic teams")]
-    public static Task<IResult> Agenda(Guid teamId, Guid meetingId, IDocumentStore store, AccessLog log, HttpContext context,
+    public static async Task<Answer<AgendaView>> Agenda(Guid teamId, Guid meetingId, IDocumentStore store, AccessLog log, HttpContext context,
         CancellationToken ct) =>
-        ViewAsync(teamId, "team-meeting-agenda", store, log, context, async (session, view) =>
+        new(await ViewAsync(teamId, "team-meeting-agenda", store, log, context, async (session, view) =>
         {
             if (view.Team.Meetings.Find(m => m.MeetingId == meetingId) is not { } meeting)
             {
@@ -29,26 +29,26 @@ public static class GetTeamViewsEndpoint
             var since = view.Team.MeetingBefore(meeting)?.ScheduledFor;
             var arrivals = await Arrivals.SinceAsync(session, view.Cases.Select(c => c.Id).ToList(), since, ct);
             return SystemicTeams.Agenda.For(view.Team, meeting, view.Cases, arrivals, view.Deadlines);
-        }, ct);
+        }, ct));
 
     [WolverineGet("/api/teams/{teamId}/caseload", OperationId = "getTeamCaseload")]
     [Tags("Systemic teams")]
-    public static Task<IResult> Caseload(Guid teamId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
-        CancellationToken ct) =>
-        ViewAsync(teamId, "team-caseload", store, log, context,
-            (_, view) => Task.FromResult<object>(SystemicTeams.Caseload.For(view.Cases, view.Deadlines, clock.GetUtcNow())), ct);
+    public static async Task<Answer<IReadOnlyList<CaseloadItem>>> Caseload(Guid teamId, IDocumentStore store, AccessLog log, HttpContext context,
+        TimeProvider clock, CancellationToken ct) =>
+        new(await ViewAsync(teamId, "team-caseload", store, log, context,
+            (_, view) => Task.FromResult<object>(SystemicTeams.Caseload.For(view.Cases, view.Deadlines, clock.GetUtcNow())), ct));
 
     [WolverineGet("/api/teams/{teamId}/workload", OperationId = "getTeamWorkload")]
     [Tags("Systemic teams")]
-    public static Task<IResult> Workload(Guid teamId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
-        CancellationToken ct) =>
-        ViewAsync(teamId, "team-workload", store, log, context, async (session, view) =>
+    public static async Task<Answer<IReadOnlyList<WorkloadItem>>> Workload(Guid teamId, IDocumentStore store, AccessLog log, HttpContext context,
+        TimeProvider clock, CancellationToken ct) =>
+        new(await ViewAsync(teamId, "team-workload", store, log, context, async (session, view) =>
         {
             var memberIds = view.Team.CurrentMemberIds().ToArray();
             var responsibleAnywhere = await session.Query<TeamCase>().Where(c => c.ResponsibleSocialWorkerId.IsOneOf(memberIds)).ToListAsync(ct);
             var children = responsibleAnywhere.GroupBy(c => c.ResponsibleSocialWorkerId!).ToDictionary(g => g.Key, g => g.Sum(c => c.Children.Count));
             return SystemicTeams.Caseload.Workload(view.Team, view.Cases, view.Deadlines, children, clock.GetUtcNow());
-        }, ct);
+        }, ct));
 
     /// <summary>Authorises, loads the team's cases, builds the view (or a problem), and use-logs every family it lists.</summary>
     private static async Task<IResult> ViewAsync(Guid teamId, string data, IDocumentStore store, AccessLog log, HttpContext context,

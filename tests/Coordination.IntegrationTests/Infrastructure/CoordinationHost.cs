@@ -18,6 +18,7 @@ namespace Coordination.IntegrationTests.Infrastructure;
 public class CoordinationHost : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private string _connectionString = "";
+    private bool _started;
 
     public CoordinationHost()
     {
@@ -39,6 +40,7 @@ public class CoordinationHost : WebApplicationFactory<Program>, IAsyncLifetime
         _connectionString = await PostgresServer.ConnectionString;
         Schema = SchemaName;
         _ = Server; // start the host now, so a broken start fails here and not inside a test
+        _started = true;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -53,6 +55,7 @@ public class CoordinationHost : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("RateLimiting:PerSecond", "100000");
         builder.UseSetting("Logging:LogLevel:Default", "Information");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(Answers));
         ConfigureMore(builder);
     }
 
@@ -97,10 +100,31 @@ public class CoordinationHost : WebApplicationFactory<Program>, IAsyncLifetime
 
     public IMessageBus Bus => Services.CreateScope().ServiceProvider.GetRequiredService<IMessageBus>();
 
+    /// <summary>Every answer this host gave, to be checked against its OpenAPI document when it is disposed.</summary>
+    public DocumentedAnswers Answers { get; } = new();
+
     public new async ValueTask DisposeAsync()
     {
+        IReadOnlyList<string> undocumented = [];
+        if (_started)
+        {
+            try
+            {
+                var document = System.Text.Json.Nodes.JsonNode.Parse(await CreateClient().GetStringAsync("/openapi/v1.json"))!;
+                undocumented = Answers.Undocumented(document, out var checkedCount);
+                SuiteFigures.AnswersChecked(checkedCount, undocumented.Count);
+            }
+            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or ObjectDisposedException)
+            {
+                // A host a test stopped on purpose (a restart) has no document to read: its answers were checked by its successor.
+            }
+        }
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
+        if (undocumented.Count > 0)
+        {
+            throw new InvalidOperationException("Answers the OpenAPI document does not describe:\n" + string.Join("\n", undocumented));
+        }
     }
 }
 

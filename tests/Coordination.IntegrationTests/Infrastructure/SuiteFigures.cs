@@ -20,7 +20,16 @@ public static class SuiteFigures
     private static long _authorizationCases;
     private static long _leakCases;
     private static long _leaksFound;
+    private static long _answersChecked;
+    private static long _answersUndocumented;
     private static readonly ConcurrentQueue<string> Faults = new();
+
+    /// <summary>Issue 17: answers of the suite checked against the operation's documented responses, and those it does not list.</summary>
+    public static void AnswersChecked(long count, long undocumented)
+    {
+        Interlocked.Add(ref _answersChecked, count);
+        Interlocked.Add(ref _answersUndocumented, undocumented);
+    }
 
     public static void WritesVerified(long count) => Interlocked.Add(ref _writes, count);
 
@@ -55,8 +64,10 @@ public static class SuiteFigures
         text.AppendLine(CultureInfo.InvariantCulture,
             $"  hostile requests sent: {Interlocked.Read(ref _hostileSent):N0}, answered as documented: {Interlocked.Read(ref _hostileCorrect):N0}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  authorization cases checked: {Interlocked.Read(ref _authorizationCases):N0}");
-        text.Append(CultureInfo.InvariantCulture,
+        text.AppendLine(CultureInfo.InvariantCulture,
             $"  leak matrix cases (route x caller x marker) checked: {Interlocked.Read(ref _leakCases):N0}, leaks found: {Interlocked.Read(ref _leaksFound):N0}");
+        text.Append(CultureInfo.InvariantCulture,
+            $"  answers checked against the OpenAPI document: {Interlocked.Read(ref _answersChecked):N0}, undocumented (method, route, status): {Interlocked.Read(ref _answersUndocumented):N0}");
         return text.ToString();
     }
 }

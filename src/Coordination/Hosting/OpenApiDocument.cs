@@ -1,0 +1,209 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Coordination.Hosting;
+
+/// <summary>
+/// What the OpenAPI document says beyond the endpoints' own types: the bearer scheme (and the school systems' signature),
+/// the headers every write and read takes and answers, the signed message's body, plain summaries and the tags in the order
+/// of the work. Each rule is the code's: the headers are the ones <see cref="Writing.Preconditions"/>,
+/// <see cref="Audit.AccessPurpose"/> and the school routes read.
+/// </summary>
+public static partial class OpenApiDocument
+{
+    public const string Bearer = "bearer";
+
+    /// <summary>The tags in the order a family's case goes through them, with what each is for.</summary>
+    private static readonly (string Name, string Description)[] Tags =
+    [
+        ("Families", "Register a family (its children and guardians, expected children too), search before creating, the families one works with."),
+        ("Concerns", "A concern arrives (a notification, a joint contact, an application, a pre-birth notification), its urgency is assessed and decided on."),
+        ("Assessment", "The multidisciplinary service-need assessment: invitations, contributions, hearing each child, the conclusion."),
+        ("Consent", "Consents given and withdrawn, and the confirmation step before a psychiatric entry is shown (ATL 26 § 2)."),
+        ("Situational picture", "The family as this viewer may see it, today or as it stood (asOf, knownAt)."),
+        ("Deadlines", "Statutory deadlines, reminders and what waits for me."),
+        ("Systemic teams", "Teams, members, allocation, weekly meetings and their agenda, caseload and workload, discussions and hypotheses."),
+        ("School student-welfare integration", "School student-welfare systems: registered senders, signed messages, unmatched and dead-lettered ones."),
+        ("Audit", "History, integrity, use and disclosure logs, access reports."),
+        ("Reports", "THL's processing-times report."),
+        ("Development", "Tokens for local work (Development only)."),
+    ];
+
+    public static void Configure(OpenApiOptions options)
+    {
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Coordination API";
+            document.Info.Description = "The shared record of the professionals around one child and family. Authorize with a bearer token "
+                                        + "(in Development: POST /dev/tokens). Problems are RFC 9457 application/problem+json with a stable type.";
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[Bearer] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "JWT",
+                Description = "A token of the county's identity provider (in Development: POST /dev/tokens) with the claims sub, name, org, agency, roles.",
+            };
+            document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
+            return Task.CompletedTask;
+        });
+        options.AddOperationTransformer(async (operation, context, ct) =>
+        {
+            var method = context.Description.HttpMethod ?? "GET";
+            var path = "/" + (context.Description.RelativePath ?? "");
+            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            var anonymous = metadata.OfType<IAllowAnonymous>().Any();
+            var signed = path.StartsWith("/api/integrations/school-welfare/messages", StringComparison.Ordinal)
+                         && (method == "POST" && !path.EndsWith("/link", StringComparison.Ordinal) && !path.EndsWith("/replay", StringComparison.Ordinal)
+                             || (method == "GET" && path.Contains("{messageId}", StringComparison.Ordinal)));
+            operation.Parameters ??= [];
+
+            if (operation.Summary is null || AutoSummary().IsMatch(operation.Summary))
+            {
+                operation.Summary = Words(operation.OperationId ?? path);
+                if (operation.Description is not null && AutoSummary().IsMatch(operation.Description))
+                {
+                    operation.Description = null;
+                }
+            }
+            if (!anonymous && path.StartsWith("/api/", StringComparison.Ordinal))
+            {
+                var bearer = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, context.Document)] = [] };
+                // A school system's signed call needs no token: either a bearer or the signature headers.
+                operation.Security = signed ? [bearer, new OpenApiSecurityRequirement()] : [bearer];
+            }
+            if (signed)
+            {
+                foreach (var (name, description) in new[]
+                         {
+                             ("X-Sender", "The registered sender's id (docs/integration/school-welfare.md)."),
+                             ("X-Timestamp", "When the call was signed, ISO 8601 UTC; within 5 minutes of the service's clock."),
+                             ("X-Signature", "HMAC-SHA256 of the timestamp and the exact body (or the read), hex, with the sender's secret."),
+                         })
+                {
+                    operation.Parameters.Add(Header(name, description, required: method == "POST" && !path.Contains("{messageId}", StringComparison.Ordinal)));
+                }
+                if (method == "POST" && operation.RequestBody is null)
+                {
+                    operation.RequestBody = new OpenApiRequestBody
+                    {
+                        Required = true, Description = "The message, signed as sent: the service verifies the signature over these very bytes.",
+                        Content = new Dictionary<string, OpenApiMediaType>
+                        {
+                            ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(SchoolWelfare.SchoolMessageEnvelope), null, ct) },
+                        },
+                    };
+                }
+            }
+            if (path.StartsWith("/api/", StringComparison.Ordinal) && method is "POST" or "DELETE" && !signed)
+            {
+                operation.Parameters.Add(Header("If-Match", "The version (ETag) the write expects the stream at; 412 when it has moved on.", false));
+                operation.Parameters.Add(Header("Idempotency-Key", "Repeat the request with the same key to get the first answer again (409 for another body).", false));
+            }
+            if (path.StartsWith("/api/", StringComparison.Ordinal) && method == "GET" && !signed)
+            {
+                operation.Parameters.Add(Header("X-Access-Purpose", "Why the data is used, for the use log (ATL 10 §).", false,
+                    [.. Audit.AccessPurpose.Valid]));
+            }
+            // The answers every route can give besides its own: an unreadable request, no token, the rate limit, the
+            // database away (TransientDatabaseFailures), and 404 for a route whose template names something.
+            operation.Responses ??= [];
+            if (path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/dev/", StringComparison.Ordinal))
+            {
+                var common = new List<string> { "400", "429", "503" };
+                if (!anonymous || signed)
+                {
+                    common.Add("401");
+                }
+                if (path.Contains('{', StringComparison.Ordinal))
+                {
+                    common.Add("404");
+                }
+                if (method is "POST" or "DELETE")
+                {
+                    common.AddRange(["413", "415"]);
+                }
+                foreach (var status in common.Where(c => !operation.Responses.ContainsKey(c)))
+                {
+                    operation.Responses[status] = new OpenApiResponse
+                    {
+                        Description = ProblemDescription(status),
+                        Content = new Dictionary<string, OpenApiMediaType>
+                        {
+                            ["application/problem+json"] = new()
+                            {
+                                Schema = await context.GetOrCreateSchemaAsync(
+                                    status == "400" ? typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails) : typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), null, ct),
+                            },
+                        },
+                    };
+                }
+            }
+            foreach (var (status, response) in operation.Responses ?? [])
+            {
+                if (response is not OpenApiResponse answer)
+                {
+                    continue;
+                }
+                answer.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                if (method is "POST" or "DELETE" && status is "200" or "201" && !path.StartsWith("/api/integrations", StringComparison.Ordinal))
+                {
+                    answer.Headers["ETag"] = ResponseHeader("The stream's version after the write, for If-Match.");
+                }
+                if (status is "201" or "202")
+                {
+                    answer.Headers["Location"] = ResponseHeader("Where what was created (or its status) is read.");
+                }
+                if (status is "429" or "503")
+                {
+                    answer.Headers["Retry-After"] = ResponseHeader("Seconds to wait before retrying.");
+                }
+                if (status == "200" && method == "GET" && operation.Parameters.Any(p => p.Name == "cursor"))
+                {
+                    answer.Headers["Link"] = ResponseHeader("<url>; rel=\"next\" while more remain: the next page.");
+                }
+            }
+        });
+    }
+
+    private static string ProblemDescription(string status) => status switch
+    {
+        "400" => "Bad Request: errors names each field or parameter and what it takes.",
+        "401" => "Unauthorized: no valid bearer token (or signature).",
+        "404" => "Not Found: nothing with that id is available to you.",
+        "413" => "Payload Too Large",
+        "415" => "Unsupported Media Type: send application/json.",
+        "429" => "Too Many Requests: slow down (Retry-After).",
+        "503" => "Service Unavailable: retry shortly (Retry-After).",
+        _ => status,
+    };
+
+    private static OpenApiParameter Header(string name, string description, bool required, IReadOnlyList<string>? values = null) => new()
+    {
+        Name = name, In = ParameterLocation.Header, Required = required, Description = description,
+        Schema = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Enum = values?.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v)!).ToList(),
+        },
+    };
+
+    private static OpenApiHeader ResponseHeader(string description) => new()
+    {
+        Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+    };
+
+    /// <summary><c>decideOnConcern</c> as "Decide on concern".</summary>
+    private static string Words(string operationId)
+    {
+        var words = Camel().Replace(operationId, " $1").Trim().ToLowerInvariant();
+        return words.Length == 0 ? operationId : char.ToUpperInvariant(words[0]) + words[1..];
+    }
+
+    [GeneratedRegex("^(GET|POST|PUT|DELETE|PATCH)_")]
+    private static partial Regex AutoSummary();
+
+    [GeneratedRegex("([A-Z])")]
+    private static partial Regex Camel();
+}
