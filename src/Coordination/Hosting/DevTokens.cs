@@ -53,6 +53,7 @@ public static class DevTokens
             .ProducesValidationProblem()
             .AllowAnonymous()
             .WithTags("Development")
+            .WithName("issueDevToken")
             .WithSummary("Issue a signed token (Development only)");
     }
 }

@@ -46,6 +46,9 @@ public static partial class OpenApiDocument
                 Description = "A token of the county's identity provider (in Development: POST /dev/tokens) with the claims sub, name, org, agency, roles.",
             };
             document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
+            // The document is served by the service it describes: relative to where it was read, not to a host name.
+            document.Servers = [new OpenApiServer { Url = "/", Description = "This service" }];
+            document.Info.License = new OpenApiLicense { Name = "Proprietary: the wellbeing services county's", Url = new Uri("https://coordination.example/license") };
             return Task.CompletedTask;
         });
         options.AddOperationTransformer(async (operation, context, ct) =>
@@ -73,6 +76,11 @@ public static partial class OpenApiDocument
                 // A school system's signed call needs no token: either a bearer or the signature headers.
                 operation.Security = signed ? [bearer, new OpenApiSecurityRequirement()] : [bearer];
             }
+            else
+            {
+                operation.Security = []; // anonymous on purpose: signed (school systems), or Development's token issuer
+            }
+
             if (signed)
             {
                 foreach (var (name, description) in new[]

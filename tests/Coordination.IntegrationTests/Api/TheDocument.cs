@@ -11,10 +11,15 @@ public sealed class TheDocument(CoordinationHost host) : IClassFixture<Coordinat
     private static IEnumerable<(string Path, string Method, JsonNode Operation)> Operations(JsonNode document) =>
         document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(m => (p.Key, m.Key, m.Value!)));
 
+    /// <summary>Where the suite leaves the document for .ci/run to lint (Redocly CLI), beside the suite's figures.</summary>
+    public static string WrittenTo => Path.Combine(SuiteReport.RepositoryRoot() ?? AppContext.BaseDirectory, "TestResults", "openapi.json");
+
     [Fact]
     public async Task every_operation_names_its_success_body_its_problems_and_a_plain_summary()
     {
         var document = await Document();
+        Directory.CreateDirectory(Path.GetDirectoryName(WrittenTo)!);
+        await File.WriteAllTextAsync(WrittenTo, document.ToJsonString());
         foreach (var (path, method, operation) in Operations(document).Where(o => o.Path.StartsWith("/api/", StringComparison.Ordinal)))
         {
             var name = $"{method.ToUpperInvariant()} {path}";

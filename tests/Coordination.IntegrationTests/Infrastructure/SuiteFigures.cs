@@ -116,7 +116,7 @@ public sealed partial class SuiteReport : IAsyncLifetime
         }
     }
 
-    private static string? RepositoryRoot()
+    public static string? RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
