@@ -51,8 +51,58 @@ public static partial class OpenApiDocument
             document.Info.License = new OpenApiLicense { Name = "Proprietary: the wellbeing services county's", Url = new Uri("https://coordination.example/license") };
             return Task.CompletedTask;
         });
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            if (schema is not OpenApiSchema described)
+            {
+                return Task.CompletedTask;
+            }
+            // An enum's own schema lists its values only: where a member may be null, the member's schema says so
+            // (oneOf null or the enum), and a null inside the enum too would make a null match both and fail the oneOf.
+            if (described.Enum is { Count: > 0 } values && values.Any(v => v is null))
+            {
+                described.Enum = [.. values.Where(v => v is not null)];
+            }
+            // A problem carries extensions beside its standard members (traceId, errors, earlierFact, ...).
+            if (typeof(Microsoft.AspNetCore.Mvc.ProblemDetails).IsAssignableFrom(context.JsonTypeInfo.Type))
+            {
+                described.AdditionalPropertiesAllowed = true;
+                described.AdditionalProperties = null;
+            }
+            // A member written only when it has a value is not required.
+            foreach (var property in context.JsonTypeInfo.Properties)
+            {
+                var ignore = property.AttributeProvider?.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonIgnoreAttribute), true)
+                    .OfType<System.Text.Json.Serialization.JsonIgnoreAttribute>().FirstOrDefault();
+                if (ignore?.Condition is System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull && described.Required is { } required)
+                {
+                    required.Remove(property.Name);
+                }
+            }
+            return Task.CompletedTask;
+        });
         options.AddOperationTransformer(async (operation, context, ct) =>
         {
+            if (operation.OperationId == "getConcern" && operation.Responses?["200"] is OpenApiResponse concern)
+            {
+                // Who asks decides the shape (docs/sharing.md §4): the notifier's status, social work's concern on its family,
+                // or an unmatched notification to the intake.
+                concern.Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new()
+                    {
+                        Schema = new OpenApiSchema
+                        {
+                            OneOf =
+                            [
+                                await context.GetOrCreateSchemaAsync(typeof(Intake.ConcernStatusView), null, ct),
+                                await context.GetOrCreateSchemaAsync(typeof(Intake.PlacedConcernView), null, ct),
+                                await context.GetOrCreateSchemaAsync(typeof(Intake.NotificationView), null, ct),
+                            ],
+                        },
+                    },
+                };
+            }
             var method = context.Description.HttpMethod ?? "GET";
             var path = "/" + (context.Description.RelativePath ?? "");
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;

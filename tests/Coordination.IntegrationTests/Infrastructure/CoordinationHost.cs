@@ -112,7 +112,8 @@ public class CoordinationHost : WebApplicationFactory<Program>, IAsyncLifetime
             {
                 var document = System.Text.Json.Nodes.JsonNode.Parse(await CreateClient().GetStringAsync("/openapi/v1.json"))!;
                 undocumented = Answers.Undocumented(document, out var checkedCount);
-                SuiteFigures.AnswersChecked(checkedCount, undocumented.Count);
+                var invalid = Answers.Invalid(document, out var bodies);
+                SuiteFigures.AnswersChecked(checkedCount, undocumented.Count, bodies, invalid);
             }
             catch (Exception e) when (e is HttpRequestException or InvalidOperationException or ObjectDisposedException)
             {

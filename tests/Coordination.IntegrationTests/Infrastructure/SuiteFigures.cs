@@ -22,14 +22,28 @@ public static class SuiteFigures
     private static long _leaksFound;
     private static long _answersChecked;
     private static long _answersUndocumented;
+    private static long _bodiesChecked;
+    private static long _bodiesInvalid;
     private static readonly ConcurrentQueue<string> Faults = new();
 
     /// <summary>Issue 17: answers of the suite checked against the operation's documented responses, and those it does not list.</summary>
-    public static void AnswersChecked(long count, long undocumented)
+    /// <remarks>
+    /// An undocumented status fails its test class; a body that does not match its schema is counted and named here (the
+    /// document still has known gaps: docs/reliability.md), not yet failed on.
+    /// </remarks>
+    public static void AnswersChecked(long count, long undocumented, long bodies, IReadOnlyList<string> invalidBodies)
     {
         Interlocked.Add(ref _answersChecked, count);
         Interlocked.Add(ref _answersUndocumented, undocumented);
+        Interlocked.Add(ref _bodiesChecked, bodies);
+        Interlocked.Add(ref _bodiesInvalid, invalidBodies.Count);
+        foreach (var body in invalidBodies)
+        {
+            InvalidBodies.TryAdd(body.Split(':')[0], 0);
+        }
     }
+
+    private static readonly ConcurrentDictionary<string, byte> InvalidBodies = new();
 
     public static void WritesVerified(long count) => Interlocked.Add(ref _writes, count);
 
@@ -67,7 +81,8 @@ public static class SuiteFigures
         text.AppendLine(CultureInfo.InvariantCulture,
             $"  leak matrix cases (route x caller x marker) checked: {Interlocked.Read(ref _leakCases):N0}, leaks found: {Interlocked.Read(ref _leaksFound):N0}");
         text.Append(CultureInfo.InvariantCulture,
-            $"  answers checked against the OpenAPI document: {Interlocked.Read(ref _answersChecked):N0}, undocumented (method, route, status): {Interlocked.Read(ref _answersUndocumented):N0}");
+            $"  answers checked against the OpenAPI document: {Interlocked.Read(ref _answersChecked):N0}, undocumented (method, route, status): {Interlocked.Read(ref _answersUndocumented):N0}; bodies validated against their schema: {Interlocked.Read(ref _bodiesChecked):N0}, not matching: {Interlocked.Read(ref _bodiesInvalid):N0}");
+        text.Append(string.Concat(InvalidBodies.Keys.Order(StringComparer.Ordinal).Select(k => $"{Environment.NewLine}    not matching its schema: {k}")));
         return text.ToString();
     }
 }
