@@ -83,21 +83,20 @@ public static partial class OpenApiDocument
         });
         options.AddOperationTransformer(async (operation, context, ct) =>
         {
-            if (operation.OperationId == "getConcern" && operation.Responses?["200"] is OpenApiResponse concern)
+            if (operation.OperationId == "listSchoolMessages" && operation.Responses?["200"] is OpenApiResponse list)
             {
-                // Who asks decides the shape (docs/sharing.md §4): the notifier's status, social work's concern on its family,
-                // or an unmatched notification to the intake.
-                concern.Content = new Dictionary<string, OpenApiMediaType>
+                // status=unmatched lists the messages waiting for social work; status=dead-lettered the processing status of
+                // each message that failed, for admins.
+                list.Content = new Dictionary<string, OpenApiMediaType>
                 {
                     ["application/json"] = new()
                     {
                         Schema = new OpenApiSchema
                         {
-                            OneOf =
+                            AnyOf =
                             [
-                                await context.GetOrCreateSchemaAsync(typeof(Intake.ConcernStatusView), null, ct),
-                                await context.GetOrCreateSchemaAsync(typeof(Intake.PlacedConcernView), null, ct),
-                                await context.GetOrCreateSchemaAsync(typeof(Intake.NotificationView), null, ct),
+                                new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchemaReference("UnmatchedMessageView", context.Document) },
+                                new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchemaReference("MessageStatusView", context.Document) },
                             ],
                         },
                     },

@@ -18,16 +18,6 @@ using Wolverine.Runtime;
 
 namespace Coordination.Intake;
 
-/// <summary>
-/// What a notifier learns of their notification (LsL 25 §): that it was received, where it stands, and, for a duty-holder
-/// once it is decided, whether it led to action (a service-need assessment). Nothing else.
-/// </summary>
-public sealed record ConcernStatusView(
-    Guid ConcernId,
-    DateTimeOffset ReceivedAt,
-    string Status,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? LedToAction);
-
 /// <summary>A notification as the intake's social workers need it to place it: the child, the concern, the notifier.</summary>
 public sealed record NotificationView(
     Guid ConcernId,
@@ -44,8 +34,20 @@ public sealed record NotificationView(
     Actor Notifier,
     DateTimeOffset AcceptedAt);
 
-/// <summary>A concern as the picture shows it to a social worker related to its family.</summary>
-public sealed record PlacedConcernView(Guid FamilyId, string Status, ConcernView Concern);
+/// <summary>
+/// A concern by id, one shape for every caller, each told only their part (docs/sharing.md §4): its notifier the receipt
+/// and status (and <c>ledToAction</c> for a duty-holder); a social worker related to its family also the family and the
+/// concern as the picture shows it; the intake's social workers an unmatched notification. What a caller is not told is
+/// left out, not sent as null.
+/// </summary>
+public sealed record ConcernAnswer(
+    Guid ConcernId,
+    DateTimeOffset ReceivedAt,
+    string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? LedToAction = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? FamilyId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ConcernView? Concern = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] NotificationView? Notification = null);
 
 public sealed record LinkNotification(Guid? FamilyId, Guid? ChildId);
 
@@ -63,7 +65,7 @@ public static class IntakeRoutes
     /// </summary>
     [WolverineGet("/api/concerns/{concernId}", OperationId = "getConcern")]
     [Tags("Concerns")]
-    public static async Task<Answer<ConcernStatusView>> Get(Guid concernId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
+    public static async Task<Answer<ConcernAnswer>> Get(Guid concernId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
         CancellationToken ct) =>
         new(await GetAnswer(concernId, store, log, context, clock, ct));
 
@@ -95,11 +97,11 @@ public static class IntakeRoutes
                 var view = ConcernView.Of(concern, cut.Decide($"concern:{concernId}", Datum.SocialWorkRecord(concern.ChildIds)));
                 List<AccessLogEntry> entries = [AccessLogEntry.Use(caller, family.Id, $"concern:{concernId}", purpose!), .. cut.Disclosures(family.Id, purpose!)];
                 return await log.TryRecordAsync(caller.Organisation, entries, ct)
-                       ?? Results.Ok(new PlacedConcernView(family.Id, Stage(concern), view));
+                       ?? Results.Ok(new ConcernAnswer(concernId, concern.ReceivedAt, Stage(concern), FamilyId: family.Id, Concern: view));
             }
             if (location.NotifierId == caller.Id && concern is not null)
             {
-                return Results.Ok(new ConcernStatusView(concernId, concern.ReceivedAt, Stage(concern),
+                return Results.Ok(new ConcernAnswer(concernId, concern.ReceivedAt, Stage(concern),
                     concern.Decision is { } d && ConcernSource.IsDutyHolder(concern.Source.Agency)
                         ? d.Decision == ConcernDecision.StartAssessment : null));
             }
@@ -111,12 +113,12 @@ public static class IntakeRoutes
         }
         if (notification.Notifier.Id == caller.Id)
         {
-            return Results.Ok(new ConcernStatusView(concernId, notification.Content.ReceivedAt!.Value, NotificationStatus.Received, null));
+            return Results.Ok(new ConcernAnswer(concernId, notification.Content.ReceivedAt!.Value, NotificationStatus.Received));
         }
         if (caller.IsSocialWorker)
         {
             return await log.TryRecordAsync(caller.Organisation, [AccessLogEntry.Use(caller, null, $"concern:{concernId}", purpose!)], ct)
-                   ?? Results.Ok(View(notification));
+                   ?? Results.Ok(new ConcernAnswer(concernId, notification.Content.ReceivedAt!.Value, notification.Status, Notification: View(notification)));
         }
         return Problems.Result(Problems.NotFound("concern"));
     }

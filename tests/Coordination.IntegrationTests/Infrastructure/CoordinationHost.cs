@@ -114,6 +114,7 @@ public class CoordinationHost : WebApplicationFactory<Program>, IAsyncLifetime
                 undocumented = Answers.Undocumented(document, out var checkedCount);
                 var invalid = Answers.Invalid(document, out var bodies);
                 SuiteFigures.AnswersChecked(checkedCount, undocumented.Count, bodies, invalid);
+                undocumented = [.. undocumented, .. invalid];
             }
             catch (Exception e) when (e is HttpRequestException or InvalidOperationException or ObjectDisposedException)
             {
