@@ -39,7 +39,7 @@ public class CoordinationHost : WebApplicationFactory<Program>, IAsyncLifetime
     {
         _connectionString = await PostgresServer.ConnectionString;
         Schema = SchemaName;
-        _ = Server; // start the host now, so a broken start fails here and not inside a test
+        Start(); // start the host now, so a broken start fails here and not inside a test
         _started = true;
     }
 
@@ -58,6 +58,9 @@ public class CoordinationHost : WebApplicationFactory<Program>, IAsyncLifetime
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(Answers));
         ConfigureMore(builder);
     }
+
+    /// <summary>Starts the host: in memory by default; a host listening on a port starts its server instead.</summary>
+    protected virtual void Start() => _ = Server;
 
     /// <summary>For fixtures that need another environment or setting.</summary>
     protected virtual void ConfigureMore(IWebHostBuilder builder)
