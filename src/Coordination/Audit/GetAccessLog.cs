@@ -62,6 +62,14 @@ public static class GetAccessLogEndpoint
         {
             return failed;
         }
+        if (rows.Count == (limit ?? DefaultLimit) && rows.Count > 0)
+        {
+            // A full page: more may follow, after the last row's id (the same filter, the next rows).
+            var query = context.Request.Query.Where(q => q.Key is not ("afterId" or "limit"))
+                .Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}")
+                .Append($"limit={limit ?? DefaultLimit}").Append($"afterId={rows[^1].Id}");
+            context.Response.Headers.Link = $"</api/audit/access-log?{string.Join("&", query)}>; rel=\"next\"";
+        }
         return Results.Ok(rows);
     }
 

@@ -216,7 +216,7 @@ public static partial class OpenApiDocument
                 {
                     answer.Headers["Retry-After"] = ResponseHeader("Seconds to wait before retrying.");
                 }
-                if (status == "200" && method == "GET" && operation.Parameters.Any(p => p.Name == "cursor"))
+                if (status == "200" && method == "GET" && operation.Parameters.Any(p => p.Name is "cursor" or "afterId"))
                 {
                     answer.Headers["Link"] = ResponseHeader("<url>; rel=\"next\" while more remain: the next page.");
                 }

@@ -119,6 +119,31 @@ public sealed class AnswersThatHelp(CoordinationHost host) : IClassFixture<Coord
     }
 
     [Fact]
+    public async Task a_full_page_of_the_access_log_links_the_next_and_the_pages_meet_without_gaps()
+    {
+        var path = await new StatutoryPath(host, Caller.SocialWorker()).Registered();
+        for (var i = 0; i < 3; i++)
+        {
+            await (await path.SocialWork.GetAsync($"/api/families/{path.FamilyId}/picture")).Ok();
+        }
+        var auditor = host.ClientFor(Caller.Auditor());
+        var all = (await (await auditor.GetAsync($"/api/audit/access-log?familyId={path.FamilyId}&limit=200")).Ok()).AsArray()
+            .Select(r => r!["id"]!.GetValue<long>()).ToList();
+        Assert.True(all.Count >= 3);
+        var paged = new List<long>();
+        var url = $"/api/audit/access-log?familyId={path.FamilyId}&limit=2";
+        for (var reads = 0; url is not null && reads < 50; reads++)
+        {
+            var response = await auditor.GetAsync(url);
+            paged.AddRange((await response.Ok()).AsArray().Select(r => r!["id"]!.GetValue<long>()));
+            url = response.Headers.TryGetValues("Link", out var link) ? link.Single().Split('>')[0].TrimStart('<') : null;
+        }
+        // Each read of the log is itself a use of the family's data, logged: the pages run on past the first read's rows.
+        Assert.Equal(all, paged.Where(id => id <= all.Max()));
+        Assert.Equal(paged.Distinct().Order(), paged);
+    }
+
+    [Fact]
     public async Task a_404_and_a_405_say_why()
     {
         var worker = host.ClientFor(Caller.SocialWorker());
