@@ -43,7 +43,8 @@ public static partial class OpenApiDocument
             document.Components.SecuritySchemes[Bearer] = new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "JWT",
-                Description = "A token of the county's identity provider (in Development: POST /dev/tokens) with the claims sub, name, org, agency, roles.",
+                Description = "A token of the county's identity provider (in Development: POST /dev/tokens) with the claims sub, name, org, "
+                              + $"agency (one of: {Identity.Kebab.Names<Identity.Agency>()}) and roles (any of: {Identity.Kebab.Names<Identity.Role>()}).",
             };
             document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
             // The document is served by the service it describes: relative to where it was read, not to a host name.
