@@ -88,14 +88,37 @@ public static class SchoolMessageRoutes
     /// <summary>Messages waiting for people: <c>unmatched</c> (social workers and admins) or <c>dead-lettered</c> (admins).</summary>
     [WolverineGet(Route, OperationId = "listSchoolMessages")]
     [Tags("School student-welfare integration")]
-    public static async Task<Answer<List<UnmatchedMessageView>>> List(string? status, HttpContext context, IDocumentStore store, IWolverineRuntime runtime,
-        AccessLog log, CancellationToken ct) =>
-        new(await ListAnswer(status, context, store, runtime, log, ct));
+    public static async Task<Answer<List<UnmatchedMessageView>>> List(string? status, int? limit, string? cursor, HttpContext context,
+        IDocumentStore store, IWolverineRuntime runtime, AccessLog log, CancellationToken ct) =>
+        new(await ListAnswer(status, limit, cursor, context, store, runtime, log, ct));
 
-    private static async Task<IResult> ListAnswer(string? status, HttpContext context, IDocumentStore store, IWolverineRuntime runtime,
-        AccessLog log, CancellationToken ct)
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+
+    /// <summary>Where a page of messages ended: the last one's receipt and id (oldest first).</summary>
+    private static (DateTimeOffset ReceivedAt, string Id)? ReadCursor(string text) =>
+        PageCursor.Read(text, 2) is [var ticks, var id] && long.TryParse(ticks, System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var t) && t is >= 0 and <= 3155378975999999999 && id.Length is > 0 and <= 400
+            ? (new DateTimeOffset(t, TimeSpan.Zero), id)
+            : null;
+
+    private static string WriteCursor(DateTimeOffset receivedAt, string id) =>
+        PageCursor.Write(receivedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), id);
+
+    private static async Task<IResult> ListAnswer(string? status, int? limit, string? cursor, HttpContext context, IDocumentStore store,
+        IWolverineRuntime runtime, AccessLog log, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
+        if (limit is < 1 or > MaxLimit)
+        {
+            return Problems.Result(Problems.Invalid("limit", $"limit is between 1 and {MaxLimit}."));
+        }
+        var after = cursor is null ? null : ReadCursor(cursor);
+        if (cursor is not null && after is null)
+        {
+            return Problems.Result(Problems.Invalid("cursor", "Use the cursor of the previous page's Link header."));
+        }
+        var take = limit ?? DefaultLimit;
         if (status is not ("unmatched" or "dead-lettered"))
         {
             return Problems.Result(Problems.Invalid("status", "List status=unmatched or status=dead-lettered."));
@@ -114,20 +137,23 @@ public static class SchoolMessageRoutes
         await using var session = store.QuerySession(caller.Organisation);
         if (status == "dead-lettered")
         {
-            var waiting = await session.Query<InboundMessage>().Where(m => m.Status == InboundStatus.Received).ToListAsync(ct);
-            var dead = new List<MessageStatusView>();
+            var waiting = await Page(session.Query<InboundMessage>().Where(m => m.Status == InboundStatus.Received), after, 10 * take, ct);
+            var dead = new List<(InboundMessage Record, MessageStatusView View)>();
             foreach (var record in waiting)
             {
                 if (await DeadLetterAsync(runtime, record, caller.Organisation) is { } letter)
                 {
-                    dead.Add(View(record, letter, socialWork: false));
+                    dead.Add((record, View(record, letter, socialWork: false)));
                 }
             }
-            return Results.Json(dead.OrderBy(d => d.ReceivedAt).ToList(), Json.Options);
+            var deadPage = dead.Take(take).ToList();
+            LinkNext(context, status, take, dead.Count > take ? deadPage[^1].Record : null);
+            return Results.Json(deadPage.Select(d => d.View).ToList(), Json.Options);
         }
 
-        var unmatched = await session.Query<InboundMessage>().Where(m => m.Status == InboundStatus.Unmatched)
-            .OrderBy(m => m.ReceivedAt).ToListAsync(ct);
+        var rows = await Page(session.Query<InboundMessage>().Where(m => m.Status == InboundStatus.Unmatched), after, take, ct);
+        var unmatched = rows.Take(take).ToList();
+        LinkNext(context, status, take, rows.Count > take ? unmatched[^1] : null);
         // The list shows pupils' names and identity codes, disclosed by the school to social work under the basis it named
         // (docs/sharing.md S3): a use and a disclosure, logged before it is shown.
         var cut = new SharingCut(caller, []);
@@ -146,6 +172,31 @@ public static class SchoolMessageRoutes
         return Results.Json(unmatched.Select(m => new UnmatchedMessageView(m.MessageId, m.SenderId, m.SenderName, Kebab.Name(m.Type!.Value),
             m.Message!.School, m.Message.Pupil, m.ReceivedAt,
             m.Type == SchoolMessageType.WelfareConcern ? DeadlineRules.DecisionDue(m.ReceivedAt) : null, m.Reason)).ToList(), Json.Options);
+    }
+
+    /// <summary>The messages after the cursor, oldest first (indexed on status; a county's waiting messages, not its history).</summary>
+    private static async Task<List<InboundMessage>> Page(IQueryable<InboundMessage> query, (DateTimeOffset ReceivedAt, string Id)? after,
+        int take, CancellationToken ct)
+    {
+        if (after is { } a)
+        {
+            var from = a.ReceivedAt.ToUniversalTime();
+            query = query.Where(m => m.ReceivedAt >= from);
+        }
+        // A page and the one row that says more remain, and room for messages received at the cursor's very moment.
+        var rows = (await query.OrderBy(m => m.ReceivedAt).ThenBy(m => m.Id).Take(take + 1 + 50).ToListAsync(ct)).ToList();
+        return after is { } b
+            ? [.. rows.Where(m => m.ReceivedAt > b.ReceivedAt || string.CompareOrdinal(m.Id, b.Id) > 0)]
+            : rows;
+    }
+
+    private static void LinkNext(HttpContext context, string status, int take, InboundMessage? last)
+    {
+        if (last is not null)
+        {
+            context.Response.Headers.Link =
+                $"<{Route}?status={status}&limit={take}&cursor={WriteCursor(last.ReceivedAt, last.Id)}>; rel=\"next\"";
+        }
     }
 
     /// <summary>

@@ -144,6 +144,34 @@ public sealed class AnswersThatHelp(CoordinationHost host) : IClassFixture<Coord
     }
 
     [Fact]
+    public async Task the_unmatched_school_messages_are_paged_with_link()
+    {
+        var school = await SchoolSystem.RegisterAsync(host);
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var id = SchoolMessagesFor.NewId();
+            await school.AcceptedAsync(SchoolMessagesFor.AbsenceAlert(TestPupil.New().PersonId, id));
+            Assert.Equal("unmatched", (await school.SettledAsync(id, until: "unmatched"))["status"]!.GetValue<string>());
+            ids.Add(id);
+        }
+        var social = host.ClientFor(Caller.SocialWorker());
+        var seen = new List<string>();
+        var url = "/api/integrations/school-welfare/messages?status=unmatched&limit=1";
+        for (var reads = 0; url is not null && reads < 100; reads++)
+        {
+            var response = await social.GetAsync(url);
+            var page = (await response.Ok()).AsArray();
+            Assert.True(page.Count <= 1);
+            seen.AddRange(page.Select(m => m!["messageId"]!.GetValue<string>()));
+            url = response.Headers.TryGetValues("Link", out var link) ? link.Single().Split('>')[0].TrimStart('<') : null;
+        }
+        Assert.Equal(seen.Distinct().Count(), seen.Count);
+        Assert.Subset(seen.ToHashSet(), ids.ToHashSet());
+        await (await social.GetAsync("/api/integrations/school-welfare/messages?status=unmatched&cursor=nope")).Problem(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task a_404_and_a_405_say_why()
     {
         var worker = host.ClientFor(Caller.SocialWorker());
