@@ -15,17 +15,45 @@ public static class GetTeamsEndpoint
 {
     [WolverineGet("/api/teams", OperationId = "listMyTeams")]
     [Tags("Systemic teams")]
-    public static async Task<Answer<List<TeamSummary>>> List(IDocumentStore store, HttpContext context, CancellationToken ct) =>
-        new(await ListAnswer(store, context, ct));
+    public static async Task<Answer<List<TeamSummary>>> List(int? limit, string? cursor, IDocumentStore store, HttpContext context,
+        CancellationToken ct) =>
+        new(await ListAnswer(limit, cursor, store, context, ct));
 
-    private static async Task<IResult> ListAnswer(IDocumentStore store, HttpContext context, CancellationToken ct)
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+
+    private static async Task<IResult> ListAnswer(int? limit, string? cursor, IDocumentStore store, HttpContext context, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
+        if (limit is < 1 or > MaxLimit)
+        {
+            return Problems.Result(Problems.Invalid("limit", $"limit is between 1 and {MaxLimit}."));
+        }
+        Guid? after = null;
+        if (cursor is not null)
+        {
+            if (PageCursor.Read(cursor, 1) is [var id] && Guid.TryParseExact(id, "N", out var teamId))
+            {
+                after = teamId;
+            }
+            else
+            {
+                return Problems.Result(Problems.Invalid("cursor", "Use the cursor of the previous page's Link header."));
+            }
+        }
+        var take = limit ?? DefaultLimit;
         await using var session = store.QuerySession(caller.Organisation);
         // A county has tens of teams, not thousands: reading them all is cheaper than indexing membership.
         var teams = await session.Query<Team>().ToListAsync(ct);
-        return Results.Ok(teams.Where(t => TeamAccess.MaySee(caller, t)).OrderBy(t => t.Name, StringComparer.Ordinal)
-            .Select(t => new TeamSummary(t.Id, t.Name, t.Current(caller.Id)?.Role)).ToList());
+        var ordered = teams.Where(t => TeamAccess.MaySee(caller, t)).OrderBy(t => t.Name, StringComparer.Ordinal).ThenBy(t => t.Id).ToList();
+        var start = after is { } a ? ordered.FindIndex(t => t.Id == a) + 1 : 0; // teams are never removed, only renamed
+        var visible = ordered.Skip(start).Take(take + 1).ToList();
+        var page = visible.Take(take).ToList();
+        if (visible.Count > take)
+        {
+            context.Response.Headers.Link = $"</api/teams?limit={take}&cursor={PageCursor.Write(page[^1].Id.ToString("N"))}>; rel=\"next\"";
+        }
+        return Results.Ok(page.Select(t => new TeamSummary(t.Id, t.Name, t.Current(caller.Id)?.Role)).ToList());
     }
 
     [WolverineGet("/api/teams/{teamId}", OperationId = "getTeam")]

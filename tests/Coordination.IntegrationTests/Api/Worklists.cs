@@ -46,6 +46,28 @@ public sealed class Worklists(CoordinationHost host) : IClassFixture<Coordinatio
     }
 
     [Fact]
+    public async Task the_teams_i_may_see_are_paged()
+    {
+        var admin = host.ClientFor(SchoolWelfare.SchoolSystem.Admin());
+        for (var i = 0; i < 3; i++)
+        {
+            await (await admin.PostJson("/api/teams", new { name = $"Tiimi {Guid.NewGuid():N}" })).Ok(HttpStatusCode.Created);
+        }
+        var all = (await (await admin.GetAsync("/api/teams?limit=200")).Ok()).AsArray().Select(t => Id(t!, "teamId")).ToList();
+        Assert.True(all.Count >= 3);
+        var seen = new List<string>();
+        var url = "/api/teams?limit=1";
+        for (var reads = 0; url is not null && reads < 500; reads++)
+        {
+            var response = await admin.GetAsync(url);
+            seen.AddRange((await response.Ok()).AsArray().Select(t => Id(t!, "teamId")));
+            url = response.Headers.TryGetValues("Link", out var link) ? link.Single().Split('>')[0].TrimStart('<') : null;
+        }
+        Assert.Equal(all, seen);
+        await (await admin.GetAsync("/api/teams?cursor=x")).Problem(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task what_waits_for_me_is_my_deadlines_the_invitations_to_answer_and_the_intake()
     {
         var worker = Caller.SocialWorker();
