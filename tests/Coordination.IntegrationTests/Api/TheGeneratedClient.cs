@@ -154,8 +154,10 @@ public sealed class TheGeneratedClient(CoordinationHost host) : IClassFixture<Co
         Assert.All(picture.Deadlines!, d => Assert.Equal(DeadlineState.Met, d.State));
 
         // Team and agenda: a consultant forms a team, the worker joins, the family is allocated, a meeting is scheduled.
-        var consultant = ClientFor(new Caller($"csw-{Guid.NewGuid():N}"[..12], "Kaija Konsultoiva", worker.Org, "social-work", "consultant-social-worker"));
+        var lead = new Caller($"csw-{Guid.NewGuid():N}"[..12], "Kaija Konsultoiva", worker.Org, "social-work", "consultant-social-worker");
+        var consultant = ClientFor(lead);
         var teamId = (await consultant.Api.Teams.PostAsync(new FormTeam { Name = "Tiimi" }))!.TeamId!.Value;
+        await consultant.Api.Teams[teamId].Members.PostAsync(new AddTeamMember { ProfessionalId = lead.Id, Name = lead.Name, Role = TeamRole.ConsultantSocialWorker });
         await consultant.Api.Teams[teamId].Members.PostAsync(new AddTeamMember { ProfessionalId = worker.Id, Name = worker.Name, Role = TeamRole.SocialWorker });
         await socialWork.Api.Teams[teamId].Families.PostAsync(new AllocateFamily { FamilyId = familyId, ResponsibleSocialWorkerId = worker.Id });
         var meetingId = (await consultant.Api.Teams[teamId].Meetings.PostAsync(new ScheduleMeeting { ScheduledFor = DateTimeOffset.UtcNow.AddDays(2) }))!
@@ -175,7 +177,7 @@ public sealed class TheGeneratedClient(CoordinationHost host) : IClassFixture<Co
         {
             MessageId = messageId, SchemaVersion = "1.0", Type = "welfare-concern", SentAt = DateTimeOffset.UtcNow.AddMinutes(-1),
             Municipality = "Tampere", LegalBasis = "lsl-25",
-            Pupil = new MessagesPostRequestBody_pupil { PersonId = aino, Name = "Aino" },
+            Pupil = new MessagesPostRequestBody_pupil { PersonId = aino, Name = "Aino", BirthDate = new Date(2016, 5, 1) },
             School = new MessagesPostRequestBody_school { Id = "school-hervanta", Name = "Hervannan koulu" },
             Payload = new UntypedObject(new Dictionary<string, UntypedNode>
             {
