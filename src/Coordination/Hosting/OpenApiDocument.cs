@@ -133,15 +133,17 @@ public static partial class OpenApiDocument
 
             if (signed)
             {
-                foreach (var (name, description) in new[]
-                         {
-                             ("X-Sender", "The registered sender's id (docs/integration/school-welfare.md)."),
-                             ("X-Timestamp", "When the call was signed, ISO 8601 UTC; within 5 minutes of the service's clock."),
-                             ("X-Signature", "HMAC-SHA256 of the timestamp and the exact body (or the read), hex, with the sender's secret."),
-                         })
+                // A message is signed over its body (X-Sender, X-Signature); a status read over "GET\n<path>\n<timestamp>"
+                // (X-Timestamp too). A social worker or admin reads a status with a bearer token instead.
+                var post = method == "POST";
+                operation.Parameters.Add(Header("X-Sender", "The registered sender's id (docs/integration/school-welfare.md).", post));
+                if (!post)
                 {
-                    operation.Parameters.Add(Header(name, description, required: method == "POST" && !path.Contains("{messageId}", StringComparison.Ordinal)));
+                    operation.Parameters.Add(Header("X-Timestamp", "When the read was signed, ISO 8601 UTC; within 5 minutes of the service's clock.", false));
                 }
+                operation.Parameters.Add(Header("X-Signature", post
+                    ? "HMAC-SHA256 of the exact body, hex, with the sender's secret."
+                    : "HMAC-SHA256 of \"GET\\n<path>\\n<timestamp>\", hex, with the sender's secret.", post));
                 if (method == "POST" && operation.RequestBody is null)
                 {
                     operation.RequestBody = new OpenApiRequestBody

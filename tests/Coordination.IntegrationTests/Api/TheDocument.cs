@@ -61,8 +61,11 @@ public sealed class TheDocument(CoordinationHost host) : IClassFixture<Coordinat
         // The signed school message: its body, and the signature headers instead of a token.
         var message = document["paths"]!["/api/integrations/school-welfare/messages"]!["post"]!;
         Assert.NotNull(message["requestBody"]!["content"]!["application/json"]!["schema"]);
-        Assert.Equal(["X-Sender", "X-Timestamp", "X-Signature"],
+        Assert.Equal(["X-Sender", "X-Signature"], // signed over the body; a status read also names its X-Timestamp
             message["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()));
+        Assert.Equal(["X-Sender", "X-Timestamp", "X-Signature"],
+            document["paths"]!["/api/integrations/school-welfare/messages/{messageId}"]!["get"]!["parameters"]!.AsArray()
+                .Where(p => p!["in"]!.GetValue<string>() == "header").Select(p => p!["name"]!.GetValue<string>()));
         Assert.All(message["parameters"]!.AsArray(), p => Assert.True(p!["required"]!.GetValue<bool>()));
 
         // The tags in the order of the work, each with what it is for.
