@@ -18,9 +18,6 @@ public sealed record DeadlineListItem(Guid FamilyId, string Kind, DateOnly DueDa
 
 public static class ListDeadlinesEndpoint
 {
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 200;
-
     /// <summary>
     /// The statutory deadlines of the families the caller has a relationship with (ATL 9 §: the same families their
     /// picture shows), due date first; a social-work <c>admin</c> sees the whole organisation's. <c>state=open</c> lists every
@@ -62,15 +59,8 @@ public static class ListDeadlinesEndpoint
         {
             errors["days"] = ["days is between 0 and 366."];
         }
-        if (limit is < 1 or > MaxLimit)
-        {
-            errors["limit"] = [$"limit is between 1 and {MaxLimit}."];
-        }
-        var after = cursor is null ? null : Cursor.Read(cursor);
-        if (cursor is not null && after is null)
-        {
-            errors["cursor"] = ["Use the cursor of the previous page's Link header."];
-        }
+        var take = Paging.Limit(limit, errors);
+        var after = Paging.After(cursor, Cursor.Read, errors);
         var (purpose, invalid) = AccessPurpose.Read(context);
         if (invalid is not null || errors.Count > 0)
         {
@@ -79,7 +69,6 @@ public static class ListDeadlinesEndpoint
 
         await using var session = store.QuerySession(caller.Organisation);
         var today = PictureViews.Today(clock);
-        var take = limit ?? DefaultLimit;
         var teams = wholeOrganisation ? new HashSet<Guid>() : await MyTeamsAsync(session, caller, ct);
         var rows = await DeadlineRows.ReadAsync(store, caller, wholeOrganisation, teams, new DeadlineQuery(wanted, today, dueSoonDays,
             mine == true, after, take + 1), ct);

@@ -17,9 +17,6 @@ public sealed record ReminderItem(Guid FamilyId, string Kind, Guid SubjectId, Da
 
 public static class ListRemindersEndpoint
 {
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 200;
-
     /// <summary>
     /// The reminders waiting for the caller: statutory deadlines of families they have a relationship with that passed unmet
     /// and are still unmet, and are theirs (<c>responsibleId</c>); a social worker also sees the intake's (nobody's by name). A
@@ -39,22 +36,14 @@ public static class ListRemindersEndpoint
             return Problems.Result(Problems.Forbidden("Reminders are for case-working professionals, and a social-work admin."));
         }
         var errors = new Dictionary<string, string[]>();
-        if (limit is < 1 or > MaxLimit)
-        {
-            errors["limit"] = [$"limit is between 1 and {MaxLimit}."];
-        }
-        var after = cursor is null ? null : ReadCursor(cursor);
-        if (cursor is not null && after is null)
-        {
-            errors["cursor"] = ["Use the cursor of the previous page's Link header."];
-        }
+        var take = Paging.Limit(limit, errors);
+        var after = Paging.After(cursor, ReadCursor, errors);
         var (purpose, invalid) = AccessPurpose.Read(context);
         if (invalid is not null || errors.Count > 0)
         {
             return Problems.Result(invalid ?? Problems.Invalid(errors));
         }
 
-        var take = limit ?? DefaultLimit;
         HashSet<Guid> teams;
         await using (var session = store.QuerySession(caller.Organisation))
         {

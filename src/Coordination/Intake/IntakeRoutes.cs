@@ -55,9 +55,6 @@ public sealed record NotificationPlaced(Guid ConcernId, string Status, Guid Fami
 
 public static class IntakeRoutes
 {
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 200;
-
     /// <summary>
     /// A concern by its id. To its notifier: the receipt and the status only. To a social worker related to its family: the
     /// concern as in the picture. To any social worker while it waits unplaced in the intake: the notification. Anyone
@@ -143,21 +140,13 @@ public static class IntakeRoutes
         {
             errors["status"] = ["List status=unmatched: the notifications waiting for a social worker to place them."];
         }
-        if (limit is < 1 or > MaxLimit)
-        {
-            errors["limit"] = [$"limit is between 1 and {MaxLimit}."];
-        }
-        var after = cursor is null ? null : ReadCursor(cursor);
-        if (cursor is not null && after is null)
-        {
-            errors["cursor"] = ["Use the cursor of the previous page's Link header."];
-        }
+        var take = Paging.Limit(limit, errors);
+        var after = Paging.After(cursor, ReadCursor, errors);
         var (purpose, invalid) = AccessPurpose.Read(context);
         if (invalid is not null || errors.Count > 0)
         {
             return Problems.Result(invalid ?? Problems.Invalid(errors));
         }
-        var take = limit ?? DefaultLimit;
         await using var session = store.QuerySession(caller.Organisation);
         var query = session.Query<Notification>().Where(n => n.Status == NotificationStatus.Unmatched);
         if (after is { } a)

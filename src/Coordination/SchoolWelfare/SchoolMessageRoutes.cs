@@ -92,9 +92,6 @@ public static class SchoolMessageRoutes
         IDocumentStore store, IWolverineRuntime runtime, AccessLog log, CancellationToken ct) =>
         new(await ListAnswer(status, limit, cursor, context, store, runtime, log, ct));
 
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 200;
-
     /// <summary>Where a page of messages ended: the last one's receipt and id (oldest first).</summary>
     private static (DateTimeOffset ReceivedAt, string Id)? ReadCursor(string text) =>
         PageCursor.Read(text, 2) is [var ticks, var id] && long.TryParse(ticks, System.Globalization.NumberStyles.None,
@@ -109,16 +106,13 @@ public static class SchoolMessageRoutes
         IWolverineRuntime runtime, AccessLog log, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
-        if (limit is < 1 or > MaxLimit)
+        var errors = new Dictionary<string, string[]>();
+        var take = Paging.Limit(limit, errors);
+        var after = Paging.After(cursor, ReadCursor, errors);
+        if (errors.Count > 0)
         {
-            return Problems.Result(Problems.Invalid("limit", $"limit is between 1 and {MaxLimit}."));
+            return Problems.Result(Problems.Invalid(errors));
         }
-        var after = cursor is null ? null : ReadCursor(cursor);
-        if (cursor is not null && after is null)
-        {
-            return Problems.Result(Problems.Invalid("cursor", "Use the cursor of the previous page's Link header."));
-        }
-        var take = limit ?? DefaultLimit;
         if (status is not ("unmatched" or "dead-lettered"))
         {
             return Problems.Result(Problems.Invalid("status", "List status=unmatched or status=dead-lettered."));

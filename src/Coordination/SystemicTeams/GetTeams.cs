@@ -19,29 +19,16 @@ public static class GetTeamsEndpoint
         CancellationToken ct) =>
         new(await ListAnswer(limit, cursor, store, context, ct));
 
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 200;
-
     private static async Task<IResult> ListAnswer(int? limit, string? cursor, IDocumentStore store, HttpContext context, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
-        if (limit is < 1 or > MaxLimit)
+        var errors = new Dictionary<string, string[]>();
+        var take = Paging.Limit(limit, errors);
+        var after = Paging.After(cursor, PageCursor.ReadId, errors);
+        if (errors.Count > 0)
         {
-            return Problems.Result(Problems.Invalid("limit", $"limit is between 1 and {MaxLimit}."));
+            return Problems.Result(Problems.Invalid(errors));
         }
-        Guid? after = null;
-        if (cursor is not null)
-        {
-            if (PageCursor.Read(cursor, 1) is [var id] && Guid.TryParseExact(id, "N", out var teamId))
-            {
-                after = teamId;
-            }
-            else
-            {
-                return Problems.Result(Problems.Invalid("cursor", "Use the cursor of the previous page's Link header."));
-            }
-        }
-        var take = limit ?? DefaultLimit;
         await using var session = store.QuerySession(caller.Organisation);
         // A county has tens of teams, not thousands: reading them all is cheaper than indexing membership.
         var teams = await session.Query<Team>().ToListAsync(ct);

@@ -32,9 +32,6 @@ public sealed record Worklist(IReadOnlyList<WorklistDeadline> Deadlines, IReadOn
 
 public static class WorklistEndpoints
 {
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 200;
-
     /// <summary>
     /// The families the caller has a relationship with (ATL 9 §, as their pictures): children's names, stage, responsible social
     /// worker, the next deadline not met. Registration order; paged with <c>limit</c> and the <c>cursor</c> of <c>Link</c>.
@@ -54,19 +51,8 @@ public static class WorklistEndpoints
             return Problems.Result(Problems.Forbidden("The families one works with are listed for case-working professionals."));
         }
         var errors = new Dictionary<string, string[]>();
-        var take = Limit(limit, errors);
-        Guid? after = null;
-        if (cursor is not null)
-        {
-            if (PageCursor.Read(cursor, 1) is [var text] && Guid.TryParseExact(text, "N", out var id))
-            {
-                after = id;
-            }
-            else
-            {
-                errors["cursor"] = ["Use the cursor of the previous page's Link header."];
-            }
-        }
+        var take = Paging.Limit(limit, errors);
+        var after = Paging.After(cursor, PageCursor.ReadId, errors);
         var (purpose, invalid) = AccessPurpose.Read(context);
         if (invalid is not null || errors.Count > 0)
         {
@@ -144,7 +130,7 @@ public static class WorklistEndpoints
             return Problems.Result(Problems.Forbidden("A worklist is a case-working professional's."));
         }
         var errors = new Dictionary<string, string[]>();
-        var take = Limit(limit, errors);
+        var take = Paging.Limit(limit, errors);
         var (purpose, invalid) = AccessPurpose.Read(context);
         if (invalid is not null || errors.Count > 0)
         {
@@ -250,15 +236,6 @@ public static class WorklistEndpoints
     private static bool Related(Professional caller, Relationships relationships, IReadOnlySet<Guid> teams) =>
         FamilyAccess.HasRelationship(caller, relationships,
             relationships.TeamId is { } team && teams.Contains(team) ? new HashSet<string> { caller.Id } : null);
-
-    private static int Limit(int? limit, Dictionary<string, string[]> errors)
-    {
-        if (limit is < 1 or > MaxLimit)
-        {
-            errors["limit"] = [$"limit is between 1 and {MaxLimit}."];
-        }
-        return limit ?? DefaultLimit;
-    }
 
     private static async Task<IReadOnlySet<Guid>> MyTeamsAsync(IDocumentStore store, Professional caller, CancellationToken ct)
     {
