@@ -1,3 +1,4 @@
+using System.Globalization;
 using Coordination.Hosting;
 using Coordination.Identity;
 using Coordination.Families;
@@ -10,20 +11,25 @@ namespace Coordination.Audit;
 
 public sealed record RequestAccessReport(string? PersonId);
 
-/// <summary>Who used or received the person's data, when and why, across every family of the organisation that holds them.</summary>
+/// <summary>
+/// Who used or received the person's data, when and why, across every family of the organisation that holds them: one
+/// page of its entries, oldest first. While more remain the answer carries <c>Link: &lt;...?cursor=...&gt;; rel="next"</c>;
+/// the next page is the same request (the same body: the identity code never travels in a URL) with that cursor.
+/// </summary>
 public sealed record AccessReport(int FamilyCount, DateTimeOffset PreparedAt, IReadOnlyList<AccessLogRow> Entries);
 
 public static class AccessReportsEndpoint
 {
     /// <summary>ATL 11 §: a client's right to know who used or received their data and why. Answered by auditors.</summary>
     [WolverinePost("/api/audit/access-reports", OperationId = "requestAccessReport")]
+    [UseLogged(AccessPurpose.AccessReport)]
     [Tags("Audit")]
-    public static async Task<Answer<AccessReport>> Post(RequestAccessReport request, IDocumentStore store, AccessLog log, HttpContext context,
-        TimeProvider clock, CancellationToken ct) =>
-        new(await PostAnswer(request, store, log, context, clock, ct));
+    public static async Task<Answer<AccessReport>> Post(RequestAccessReport request, int? limit, string? cursor, IDocumentStore store, AccessLog log,
+        HttpContext context, TimeProvider clock, CancellationToken ct) =>
+        new(await PostAnswer(request, limit, cursor, store, log, context, clock, ct));
 
-    private static async Task<IResult> PostAnswer(RequestAccessReport request, IDocumentStore store, AccessLog log, HttpContext context,
-        TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> PostAnswer(RequestAccessReport request, int? limit, string? cursor, IDocumentStore store, AccessLog log,
+        HttpContext context, TimeProvider clock, CancellationToken ct)
     {
         var caller = Professional.FromClaims(context.User)!;
         if (!AccessLogQueries.IsAuditor(caller))
@@ -34,6 +40,13 @@ public static class AccessReportsEndpoint
         if (invalid is not null)
         {
             return Problems.Result(invalid);
+        }
+        var errors = new Dictionary<string, string[]>();
+        var pageSize = Paging.Limit(limit, errors);
+        var after = Paging.After(cursor, ReadCursor, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Result(Problems.Invalid(errors));
         }
         await using var session = store.QuerySession(caller.Organisation);
         var personId = request.PersonId!;
@@ -50,7 +63,13 @@ public static class AccessReportsEndpoint
         var entries = familyIds.Length == 0 && data.Length == 0
             ? []
             : await AccessLogQueries.ReadAsync(store, caller.Organisation,
-                new AccessLogFilter(familyIds, null, null, null, null, int.MaxValue, AboutMembers: members, OrData: data), ct);
+                new AccessLogFilter(familyIds, null, null, null, after, pageSize + 1, AboutMembers: members, OrData: data), ct);
+        if (entries.Count > pageSize)
+        {
+            // One row more than the page: more remain, after the page's last row (the log's ids only grow).
+            entries = entries[..pageSize];
+            context.Response.Headers.Link = $"</api/audit/access-reports?limit={pageSize}&cursor={PageCursor.Write(entries[^1].Id.ToString(CultureInfo.InvariantCulture))}>; rel=\"next\"";
+        }
 
         var logged = familyIds.Length == 0
             ? [AccessLogEntry.Use(caller, null, "access-report", purpose!)]
@@ -61,6 +80,9 @@ public static class AccessReportsEndpoint
         }
         return Results.Ok(new AccessReport(familyIds.Length, clock.GetUtcNow(), entries));
     }
+
+    private static long? ReadCursor(string text) =>
+        PageCursor.Read(text, 1) is [var part] && long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 }
 
 public sealed class RequestAccessReportValidator : AbstractValidator<RequestAccessReport>

@@ -13,6 +13,7 @@ public static class GetAccessLogEndpoint
 
     /// <summary>The organisation's use and disclosure log, filtered; page on with <c>afterId</c> (the last id seen). Auditors only.</summary>
     [WolverineGet("/api/audit/access-log", OperationId = "getAccessLog")]
+    [UseLogged(AccessPurpose.Audit)]
     [Tags("Audit")]
     public static async Task<Answer<List<AccessLogRow>>> Get(string? familyId, string? professionalId, string? from, string? to, long? afterId, int? limit,
         IDocumentStore store, AccessLog log, HttpContext context, CancellationToken ct) =>

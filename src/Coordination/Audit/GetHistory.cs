@@ -20,6 +20,7 @@ public static class GetHistoryEndpoint
     /// data and its hash. Page with <c>fromVersion</c> and <c>limit</c>; a <c>Link: rel="next"</c> header names the next page.
     /// </summary>
     [WolverineGet("/api/families/{familyId}/history", OperationId = "getHistory")]
+    [UseLogged(AccessPurpose.Audit)]
     [Tags("Audit")]
     public static async Task<Answer<IReadOnlyList<HistoryEntry>>> Get(Guid familyId, long? fromVersion, int? limit, IDocumentStore store, AccessLog log,
         HttpContext context, TimeProvider clock, CancellationToken ct) =>

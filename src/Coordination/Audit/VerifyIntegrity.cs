@@ -12,6 +12,7 @@ public static class VerifyIntegrityEndpoint
 {
     /// <summary>Recomputes the family's hash chain from the rows in the database and names the first version that breaks it.</summary>
     [WolverineGet("/api/families/{familyId}/integrity", OperationId = "verifyIntegrity")]
+    [UseLogged(AccessPurpose.Audit)]
     [Tags("Audit")]
     public static async Task<Answer<IntegrityReport>> Get(Guid familyId, IDocumentStore store, AccessLog log, HttpContext context, CancellationToken ct) =>
         new(await GetAnswer(familyId, store, log, context, ct));

@@ -25,7 +25,7 @@ public static class ConfirmPsychiatricEntryEndpoint
     /// </summary>
     [WolverinePost("/api/families/{familyId}/contributions/{contributionId}/confirmations", OperationId = "confirmPsychiatricEntry")]
     [Tags("Consent")]
-    public static async Task<Answer<ConfirmedEntryResponse>> Post(Guid familyId, Guid contributionId, ConfirmPsychiatricEntry command, FamilyWrites writes,
+    public static async Task<Written<ConfirmedEntryResponse>> Post(Guid familyId, Guid contributionId, ConfirmPsychiatricEntry command, FamilyWrites writes,
         IDocumentStore store, CancellationToken ct) =>
         new(await PostAnswer(familyId, contributionId, command, writes, store, ct));
 

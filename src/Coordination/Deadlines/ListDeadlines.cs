@@ -27,6 +27,7 @@ public static class ListDeadlinesEndpoint
     /// <c>Link: rel="next"</c> header.
     /// </summary>
     [WolverineGet("/api/deadlines", OperationId = "listDeadlines")]
+    [UseLogged]
     [Tags("Deadlines")]
     public static async Task<Answer<List<DeadlineListItem>>> Get(string? state, int? days, bool? mine, int? limit, string? cursor, IDocumentStore store, AccessLog log,
         HttpContext context, TimeProvider clock, CancellationToken ct) =>

@@ -23,6 +23,7 @@ public static class ListRemindersEndpoint
     /// social-work <c>admin</c> sees the organisation's. Oldest due first; paged with <c>limit</c> and <c>cursor</c>.
     /// </summary>
     [WolverineGet("/api/reminders", OperationId = "listReminders")]
+    [UseLogged]
     [Tags("Deadlines")]
     public static async Task<Answer<List<ReminderItem>>> Get(int? limit, string? cursor, IDocumentStore store, AccessLog log, HttpContext context, CancellationToken ct) =>
         new(await GetAnswer(limit, cursor, store, log, context, ct));

@@ -19,6 +19,7 @@ public sealed record FamilyFound(Guid FamilyId);
 public static class SearchFamiliesEndpoint
 {
     [WolverinePost("/api/families/search", OperationId = "searchFamilies")]
+    [UseLogged]
     [Tags("Families")]
     public static async Task<Answer<List<FamilyFound>>> Post(SearchFamilies search, IDocumentStore store, FamilyWrites writes, AccessLog log,
         HttpContext context, CancellationToken ct) =>

@@ -17,6 +17,7 @@ public sealed class Written<T>(IResult answer) : IResult, IEndpointMetadataProvi
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
     {
         var creates = method.GetCustomAttribute<CreatesAttribute>();
+        builder.Metadata.Add(new WriteHeadersAttribute(ifMatch: true, idempotencyKey: true, etag: true));
         if (creates is null || creates.OrOk)
         {
             builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), ["application/json"]));
@@ -54,6 +55,14 @@ public sealed class Answer<T>(IResult answer) : IResult, IEndpointMetadataProvid
     {
         var creates = method.GetCustomAttribute<CreatesAttribute>();
         var accepted = method.GetCustomAttribute<AcceptsForLaterAttribute>() is not null;
+        if (method.GetCustomAttribute<WriteHeadersAttribute>() is { } headers)
+        {
+            builder.Metadata.Add(headers);
+        }
+        if (method.GetCustomAttribute<UseLoggedAttribute>() is { } logged)
+        {
+            builder.Metadata.Add(logged);
+        }
         if (accepted)
         {
             builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status202Accepted, typeof(T), ["application/json"]));
@@ -76,3 +85,26 @@ public sealed class Answer<T>(IResult answer) : IResult, IEndpointMetadataProvid
 /// <summary>The endpoint answers 202 Accepted: it took the request and works on it after answering.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class AcceptsForLaterAttribute : Attribute;
+
+/// <summary>
+/// The write headers a route honours, as the OpenAPI document describes them: <c>If-Match</c> (412 when the stream moved on),
+/// <c>Idempotency-Key</c> (a repeat gets the first answer) and an <c>ETag</c> on its success. Every <see cref="Written{T}"/>
+/// route honours all three (StreamWrites); another route says which it honours with this attribute.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class WriteHeadersAttribute(bool ifMatch = false, bool idempotencyKey = false, bool etag = false) : Attribute
+{
+    public bool IfMatch { get; } = ifMatch;
+    public bool IdempotencyKey { get; } = idempotencyKey;
+    public bool ETag { get; } = etag;
+}
+
+/// <summary>
+/// The route use-logs what it answers under the purpose the caller names in <c>X-Access-Purpose</c>
+/// (<see cref="Audit.AccessPurpose.Read"/>), or under <see cref="DefaultPurpose"/> when none is named.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class UseLoggedAttribute(string defaultPurpose = Audit.AccessPurpose.Default) : Attribute
+{
+    public string DefaultPurpose { get; } = defaultPurpose;
+}

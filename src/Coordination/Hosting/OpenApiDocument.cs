@@ -156,15 +156,20 @@ public static partial class OpenApiDocument
                     };
                 }
             }
-            if (path.StartsWith("/api/", StringComparison.Ordinal) && method is "POST" or "DELETE" && !signed)
+            // The headers each route honours, as its code declares them (Written<T>, WriteHeadersAttribute, UseLoggedAttribute).
+            var writeHeaders = metadata.OfType<WriteHeadersAttribute>().FirstOrDefault();
+            if (writeHeaders?.IfMatch == true)
             {
                 operation.Parameters.Add(Header("If-Match", "The version (ETag) the write expects the stream at; 412 when it has moved on.", false));
+            }
+            if (writeHeaders?.IdempotencyKey == true)
+            {
                 operation.Parameters.Add(Header("Idempotency-Key", "Repeat the request with the same key to get the first answer again (409 for another body).", false));
             }
-            if (path.StartsWith("/api/", StringComparison.Ordinal) && method == "GET" && !signed)
+            if (metadata.OfType<UseLoggedAttribute>().FirstOrDefault() is { } useLogged)
             {
-                operation.Parameters.Add(Header("X-Access-Purpose", "Why the data is used, for the use log (ATL 10 §).", false,
-                    [.. Audit.AccessPurpose.Valid]));
+                operation.Parameters.Add(Header("X-Access-Purpose",
+                    $"Why the data is used, for the use log (ATL 10 §); without it, {useLogged.DefaultPurpose}.", false, [.. Audit.AccessPurpose.Valid]));
             }
             // The answers every route can give besides its own: an unreadable request, no token, the rate limit, the
             // database away (TransientDatabaseFailures), and 404 for a route whose template names something.
@@ -207,9 +212,9 @@ public static partial class OpenApiDocument
                     continue;
                 }
                 answer.Headers ??= new Dictionary<string, IOpenApiHeader>();
-                if (method is "POST" or "DELETE" && status is "200" or "201" && !path.StartsWith("/api/integrations", StringComparison.Ordinal))
+                if (writeHeaders?.ETag == true && status is "200" or "201")
                 {
-                    answer.Headers["ETag"] = ResponseHeader("The stream's version after the write, for If-Match.");
+                    answer.Headers["ETag"] = ResponseHeader("The stream's version (after the write, for a write), to send as If-Match.");
                 }
                 if (status is "201" or "202")
                 {
@@ -219,7 +224,7 @@ public static partial class OpenApiDocument
                 {
                     answer.Headers["Retry-After"] = ResponseHeader("Seconds to wait before retrying.");
                 }
-                if (status == "200" && method == "GET" && operation.Parameters.Any(p => p.Name is "cursor" or "afterId"))
+                if (status == "200" && operation.Parameters.Any(p => p.Name is "cursor" or "afterId" or "fromVersion"))
                 {
                     answer.Headers["Link"] = ResponseHeader("<url>; rel=\"next\" while more remain: the next page.");
                 }

@@ -61,6 +61,7 @@ public static class IntakeRoutes
     /// else: 404.
     /// </summary>
     [WolverineGet("/api/concerns/{concernId}", OperationId = "getConcern")]
+    [UseLogged]
     [Tags("Concerns")]
     public static async Task<Answer<ConcernAnswer>> Get(Guid concernId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
         CancellationToken ct) =>
@@ -122,6 +123,7 @@ public static class IntakeRoutes
 
     /// <summary>The notifications no single family holds the child of, oldest first, for the intake's social workers to place.</summary>
     [WolverineGet("/api/intake", OperationId = "listIntake")]
+    [UseLogged]
     [Tags("Concerns")]
     public static async Task<Answer<List<NotificationView>>> List(string? status, int? limit, string? cursor, IDocumentStore store, AccessLog log, HttpContext context,
         CancellationToken ct) =>
@@ -173,6 +175,7 @@ public static class IntakeRoutes
     /// identity code. Like raising a concern through the intake, it needs no relationship with the family first.
     /// </summary>
     [WolverinePost("/api/intake/{concernId}/link", OperationId = "linkIntakeNotification")]
+    [WriteHeaders(etag: true)]
     [Tags("Concerns")]
     public static async Task<Answer<NotificationPlaced>> Link(Guid concernId, LinkNotification command, HttpContext context, OutboxedSessionFactory sessions,
         IMessageBus bus, AccessLog log, TimeProvider clock, CancellationToken ct) =>

@@ -44,6 +44,7 @@ public static class NotifyConcernEndpoint
     /// relationship with any family (ATL 9 §) and learns nothing about one: the answer is the same either way.
     /// </summary>
     [WolverinePost("/api/concerns", OperationId = "notifyConcern")]
+    [WriteHeaders(idempotencyKey: true)]
     [Tags("Concerns")]
     [AcceptsForLater]
     public static async Task<Answer<NotificationReceipt>> Post(NotifyConcern command, HttpContext context, OutboxedSessionFactory sessions, IMessageBus bus,

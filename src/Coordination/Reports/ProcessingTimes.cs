@@ -63,6 +63,7 @@ public static class ProcessingTimesEndpoint
     /// <c>admin</c> or <c>auditor</c> of the organisation. JSON, or one CSV row with a header for <c>Accept: text/csv</c>.
     /// </summary>
     [WolverineGet("/api/reports/processing-times", OperationId = "processingTimesReport")]
+    [UseLogged(Audit.AccessPurpose.Reporting)]
     [Tags("Reports")]
     [ProducesResponseType<ProcessingTimesReport>(StatusCodes.Status200OK, "application/json", CsvMediaType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]

@@ -87,6 +87,7 @@ public static class SchoolMessageRoutes
 
     /// <summary>Messages waiting for people: <c>unmatched</c> (social workers and admins) or <c>dead-lettered</c> (admins).</summary>
     [WolverineGet(Route, OperationId = "listSchoolMessages")]
+    [UseLogged]
     [Tags("School student-welfare integration")]
     public static async Task<Answer<List<UnmatchedMessageView>>> List(string? status, int? limit, string? cursor, HttpContext context,
         IDocumentStore store, IWolverineRuntime runtime, AccessLog log, CancellationToken ct) =>
@@ -198,6 +199,7 @@ public static class SchoolMessageRoutes
     /// child named. A family the caller has no relationship with takes only a concern, as raising one would.
     /// </summary>
     [WolverinePost(Route + "/{messageId}/link", OperationId = "linkSchoolMessage")]
+    [WriteHeaders(etag: true)]
     [Tags("School student-welfare integration")]
     public static async Task<Answer<MessageLinked>> Link(string messageId, LinkSchoolMessage command, HttpContext context, IDocumentStore store,
         OutboxedSessionFactory sessions, IMessageBus bus, AccessLog log, TimeProvider clock, CancellationToken ct) =>

@@ -11,6 +11,8 @@ public static class GetPictureEndpoint
 {
     /// <summary>The family's situational picture as this caller may see it; every read is use-logged, every cross-agency view disclosure-logged.</summary>
     [WolverineGet("/api/families/{familyId}/picture", OperationId = "getPicture")]
+    [WriteHeaders(etag: true)]
+    [UseLogged("client-work (audit for an auditor)")]
     [Tags("Situational picture")]
     public static async Task<Answer<PictureView>> Get(Guid familyId, string? asOf, string? knownAt, IDocumentStore store, AccessLog log,
         HttpContext context, TimeProvider clock, CancellationToken ct) =>

@@ -17,6 +17,8 @@ public static class GetSystemicRecordEndpoint
 {
     /// <summary>Every hypothesis of the family with all its versions, as this caller may see them; use- and disclosure-logged.</summary>
     [WolverineGet("/api/families/{familyId}/hypotheses", OperationId = "getHypotheses")]
+    [WriteHeaders(etag: true)]
+    [UseLogged]
     [Tags("Systemic teams")]
     public static async Task<Answer<HypothesesResponse>> Hypotheses(Guid familyId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
         CancellationToken ct) =>
@@ -28,6 +30,8 @@ public static class GetSystemicRecordEndpoint
 
     /// <summary>The team's discussions of the family, newest first: participants always, reflections as the caller may see them.</summary>
     [WolverineGet("/api/families/{familyId}/systemic-discussions", OperationId = "getSystemicDiscussions")]
+    [WriteHeaders(etag: true)]
+    [UseLogged]
     [Tags("Systemic teams")]
     public static async Task<Answer<DiscussionsResponse>> Discussions(Guid familyId, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
         CancellationToken ct) =>

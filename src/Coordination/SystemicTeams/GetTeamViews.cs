@@ -1,3 +1,4 @@
+using System.Globalization;
 using Coordination.Audit;
 using Coordination.Deadlines;
 using Coordination.Hosting;
@@ -17,6 +18,7 @@ namespace Coordination.SystemicTeams;
 public static class GetTeamViewsEndpoint
 {
     [WolverineGet("/api/teams/{teamId}/meetings/{meetingId}/agenda", OperationId = "getMeetingAgenda")]
+    [UseLogged]
     [Tags("Systemic teams")]
     public static async Task<Answer<AgendaView>> Agenda(Guid teamId, Guid meetingId, IDocumentStore store, AccessLog log, HttpContext context,
         CancellationToken ct) =>
@@ -31,14 +33,52 @@ public static class GetTeamViewsEndpoint
             return SystemicTeams.Agenda.For(view.Team, meeting, view.Cases, arrivals, view.Deadlines);
         }, ct));
 
+    /// <summary>
+    /// The team's families, the nearest unmet deadline first, paged (<c>limit</c>, <c>cursor</c>, <c>Link</c>). Only the
+    /// families of the page are use-logged. A team's caseload is bounded by law (its social workers' 30-children limit),
+    /// so the page is cut from the team's cases ordered in the service.
+    /// </summary>
     [WolverineGet("/api/teams/{teamId}/caseload", OperationId = "getTeamCaseload")]
+    [UseLogged]
     [Tags("Systemic teams")]
-    public static async Task<Answer<IReadOnlyList<CaseloadItem>>> Caseload(Guid teamId, IDocumentStore store, AccessLog log, HttpContext context,
-        TimeProvider clock, CancellationToken ct) =>
-        new(await ViewAsync(teamId, "team-caseload", store, log, context,
-            (_, view) => Task.FromResult<object>(SystemicTeams.Caseload.For(view.Cases, view.Deadlines, clock.GetUtcNow())), ct));
+    public static async Task<Answer<IReadOnlyList<CaseloadItem>>> Caseload(Guid teamId, int? limit, string? cursor, IDocumentStore store, AccessLog log,
+        HttpContext context, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var pageSize = Paging.Limit(limit, errors);
+        var after = Paging.After(cursor, ReadCaseloadCursor, errors);
+        if (errors.Count > 0)
+        {
+            return new(Problems.Result(Problems.Invalid(errors)));
+        }
+        return new(await ViewAsync(teamId, "team-caseload", store, log, context, (_, view) =>
+        {
+            var all = SystemicTeams.Caseload.For(view.Cases, view.Deadlines, clock.GetUtcNow());
+            var rest = after is { } a ? all.SkipWhile(i => CaseloadKey(i).CompareTo(a) <= 0) : all;
+            var page = rest.Take(pageSize + 1).ToList();
+            if (page.Count > pageSize)
+            {
+                page.RemoveAt(pageSize);
+                var (due, family) = CaseloadKey(page[^1]);
+                context.Response.Headers.Link =
+                    $"</api/teams/{teamId}/caseload?limit={pageSize}&cursor={PageCursor.Write(due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), family.ToString("N"))}>; rel=\"next\"";
+            }
+            return Task.FromResult<object>(page);
+        }, ct, listed: body => ((List<CaseloadItem>)body).Select(i => i.FamilyId)));
+    }
+
+    /// <summary>Where a family stands in the caseload's order: its next unmet deadline's due date (none last), then its id.</summary>
+    private static (DateOnly Due, Guid Family) CaseloadKey(CaseloadItem item) => (item.NextDeadline?.DueDate ?? DateOnly.MaxValue, item.FamilyId);
+
+    private static (DateOnly, Guid)? ReadCaseloadCursor(string text) =>
+        PageCursor.Read(text, 2) is [var due, var family]
+        && DateOnly.TryParseExact(due, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+        && Guid.TryParseExact(family, "N", out var id)
+            ? (date, id)
+            : null;
 
     [WolverineGet("/api/teams/{teamId}/workload", OperationId = "getTeamWorkload")]
+    [UseLogged]
     [Tags("Systemic teams")]
     public static async Task<Answer<IReadOnlyList<WorkloadItem>>> Workload(Guid teamId, IDocumentStore store, AccessLog log, HttpContext context,
         TimeProvider clock, CancellationToken ct) =>
@@ -51,8 +91,9 @@ public static class GetTeamViewsEndpoint
         }, ct));
 
     /// <summary>Authorises, loads the team's cases, builds the view (or a problem), and use-logs every family it lists.</summary>
+    /// <param name="listed">The families the answer lists (all the team's when not given): each is use-logged.</param>
     private static async Task<IResult> ViewAsync(Guid teamId, string data, IDocumentStore store, AccessLog log, HttpContext context,
-        Func<IQuerySession, TeamView, Task<object>> build, CancellationToken ct)
+        Func<IQuerySession, TeamView, Task<object>> build, CancellationToken ct, Func<object, IEnumerable<Guid>>? listed = null)
     {
         var caller = Professional.FromClaims(context.User)!;
         var (purpose, invalid) = AccessPurpose.Read(context);
@@ -71,7 +112,7 @@ public static class GetTeamViewsEndpoint
         {
             return Problems.Result(problem);
         }
-        return await LoggedAsync(log, caller, view!, data, purpose!, body, ct);
+        return await LoggedAsync(log, caller, listed?.Invoke(body) ?? view!.Cases.Select(c => c.Id), data, purpose!, body, ct);
     }
 
     private sealed record TeamView(Team Team, IReadOnlyList<TeamCase> Cases, IReadOnlyDictionary<Guid, List<Deadline>> Deadlines);
@@ -98,10 +139,10 @@ public static class GetTeamViewsEndpoint
     /// Every family listed is a use of its record, and, for a member of another agency than social work, a disclosure of
     /// the family record (the frame, docs/sharing.md F2): the views carry nothing else.
     /// </summary>
-    private static async Task<IResult> LoggedAsync(AccessLog log, Professional caller, TeamView view, string data, string purpose,
+    private static async Task<IResult> LoggedAsync(AccessLog log, Professional caller, IEnumerable<Guid> families, string data, string purpose,
         object body, CancellationToken ct)
     {
-        var entries = Access.SharingCut.FramesListed(caller, view.Cases.Select(c => c.Id), data, purpose);
+        var entries = Access.SharingCut.FramesListed(caller, families, data, purpose);
         if (await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)
         {
             return failed;

@@ -44,6 +44,7 @@ public static class GetTeamsEndpoint
     }
 
     [WolverineGet("/api/teams/{teamId}", OperationId = "getTeam")]
+    [WriteHeaders(etag: true)]
     [Tags("Systemic teams")]
     public static async Task<Answer<TeamDetails>> Get(Guid teamId, IDocumentStore store, HttpContext context, CancellationToken ct) =>
         new(await GetAnswer(teamId, store, context, ct));

@@ -37,6 +37,7 @@ public static class WorklistEndpoints
     /// worker, the next deadline not met. Registration order; paged with <c>limit</c> and the <c>cursor</c> of <c>Link</c>.
     /// </summary>
     [WolverineGet("/api/families", OperationId = "listMyFamilies")]
+    [UseLogged]
     [Tags("Families")]
     public static async Task<Answer<List<FamilyListItem>>> ListFamilies(int? limit, string? cursor, IDocumentStore store, AccessLog log, HttpContext context,
         CancellationToken ct) =>
@@ -116,6 +117,7 @@ public static class WorklistEndpoints
     /// routes page the rest.
     /// </summary>
     [WolverineGet("/api/worklist", OperationId = "myWorklist")]
+    [UseLogged]
     [Tags("Deadlines")]
     public static async Task<Answer<Worklist>> Get(int? limit, IDocumentStore store, AccessLog log, HttpContext context, TimeProvider clock,
         CancellationToken ct) =>

@@ -68,6 +68,79 @@ public sealed class Worklists(CoordinationHost host) : IClassFixture<Coordinatio
     }
 
     [Fact]
+    public async Task a_teams_caseload_is_paged_and_only_the_families_of_a_page_are_logged()
+    {
+        var team = await SystemicTeams.TeamScenario.FormedAsync(host);
+        var families = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            families.Add((await team.AllocatedFamilyAsync()).FamilyId.ToString());
+        }
+        // One concern: that family has an unmet deadline and comes first; the others (no deadline) follow by id.
+        var withConcern = (await team.AllocatedFamilyAsync(before: p => p.WithConcern())).FamilyId.ToString();
+        var expected = new[] { withConcern }.Concat(families.Order(StringComparer.Ordinal)).ToList();
+        var coordinator = team.As(team.Coordinator);
+
+        var seen = new List<string>();
+        var url = $"/api/teams/{team.TeamId}/caseload?limit=1";
+        var pages = 0;
+        for (; url is not null && pages < 10; pages++)
+        {
+            var response = await coordinator.GetAsync(url);
+            var page = (await response.Ok()).AsArray();
+            Assert.Single(page);
+            seen.Add(Id(page[0]!, "familyId"));
+            url = response.Headers.TryGetValues("Link", out var link) ? link.Single().Split('>')[0].TrimStart('<') : null;
+        }
+        Assert.Equal(expected, seen);
+        Assert.Equal(4, pages);
+
+        // The first page (one family) logged that family alone.
+        var auditor = host.ClientFor(Caller.Auditor());
+        var logged = (await (await auditor.GetAsync($"/api/audit/access-log?professionalId={team.Coordinator.Id}&limit=1000")).Ok()).AsArray()
+            .Where(e => e!["data"]!.GetValue<string>() == "team-caseload").Select(e => e!["familyId"]!.GetValue<string>()).ToList();
+        Assert.Equal(expected, logged);
+
+        var bad = await (await coordinator.GetAsync($"/api/teams/{team.TeamId}/caseload?cursor=nope&limit=0")).Problem(HttpStatusCode.BadRequest);
+        Assert.NotNull(bad["errors"]!["cursor"]);
+        Assert.NotNull(bad["errors"]!["limit"]);
+    }
+
+    [Fact]
+    public async Task an_access_report_is_paged_by_repeating_the_request_with_the_cursor()
+    {
+        var path = await new StatutoryPath(host, Caller.SocialWorker()).OpenAssessment(children: 1);
+        for (var i = 0; i < 4; i++)
+        {
+            await (await path.SocialWork.GetAsync($"/api/families/{path.FamilyId}/picture")).Ok();
+        }
+        var auditor = host.ClientFor(Caller.Auditor());
+        var personId = path.ChildCodes[0]!;
+        var before = (await (await auditor.PostJson("/api/audit/access-reports?limit=200", new { personId })).Ok())["entries"]!.AsArray()
+            .Select(e => e!["id"]!.GetValue<long>()).ToList();
+        Assert.True(before.Count >= 4, $"{before.Count} rows");
+
+        var ids = new List<long>();
+        var url = "/api/audit/access-reports?limit=2";
+        for (var pages = 0; url is not null && pages < 100; pages++)
+        {
+            var response = await auditor.PostJson(url, new { personId });
+            var report = await response.Ok();
+            var entries = report["entries"]!.AsArray();
+            Assert.True(entries.Count <= 2);
+            ids.AddRange(entries.Select(e => e!["id"]!.GetValue<long>()));
+            url = response.Headers.TryGetValues("Link", out var link) ? link.Single().Split('>')[0].TrimStart('<') : null;
+            Assert.DoesNotContain(personId, url ?? "", StringComparison.Ordinal);
+        }
+        // Oldest first, each row once, and every row of the earlier whole report among them (the paging itself adds its own uses).
+        Assert.Equal(ids.Order().Distinct(), ids);
+        Assert.Empty(before.Except(ids));
+
+        var bad = await (await auditor.PostJson("/api/audit/access-reports?cursor=%%%", new { personId })).Problem(HttpStatusCode.BadRequest);
+        Assert.NotNull(bad["errors"]!["cursor"]);
+    }
+
+    [Fact]
     public async Task what_waits_for_me_is_my_deadlines_the_invitations_to_answer_and_the_intake()
     {
         var worker = Caller.SocialWorker();

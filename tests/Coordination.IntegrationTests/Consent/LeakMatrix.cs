@@ -748,7 +748,7 @@ public sealed partial class LeakMatrix
             }
             yield return Get("GET /api/audit/access-log", "family", Carries.AccessLog, state, $"/api/audit/access-log?familyId={_w.FamilyId}&limit=1000");
             yield return new Read("POST /api/audit/access-reports", "the 14-year-old", Carries.AccessReport, state,
-                c => c.PostJson("/api/audit/access-reports", new { personId = _w.OlderCode })) { Structure = OnlyTheirRows };
+                c => EveryPageOfTheReport(c, _w.OlderCode)) { Structure = OnlyTheirRows };
             yield return new Read("POST /api/families/search", "the 14-year-old", Carries.Nothing, state,
                 c => c.PostJson("/api/families/search", new { personId = _w.OlderCode }));
             yield return Get("GET /api/teams", "mine", Carries.Nothing, state, "/api/teams");
@@ -767,6 +767,33 @@ public sealed partial class LeakMatrix
 
         private static Read Get(string route, string label, Carries carries, State state, string url) =>
             new(route, label, carries, state, c => c.GetAsync(url));
+
+        /// <summary>The whole access report, every page (the same request with each next cursor), as one answer: all its rows are checked.</summary>
+        private static async Task<HttpResponseMessage> EveryPageOfTheReport(HttpClient client, string personId)
+        {
+            var url = "/api/audit/access-reports?limit=200";
+            var entries = new JsonArray();
+            for (var pages = 0; ; pages++)
+            {
+                var response = await client.PostJson(url, new { personId });
+                if (response.StatusCode != HttpStatusCode.OK || pages > 1000)
+                {
+                    return response;
+                }
+                var page = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+                foreach (var entry in page["entries"]!.AsArray().ToList())
+                {
+                    entries.Add(entry!.DeepClone());
+                }
+                if (!response.Headers.TryGetValues("Link", out var link))
+                {
+                    page["entries"] = entries;
+                    response.Content = new StringContent(page.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+                    return response;
+                }
+                url = link.Single().Split('>')[0].TrimStart('<');
+            }
+        }
 
         /// <summary>§4: an access report lists only rows of the whole family (no subjects) and rows whose subjects include the person.</summary>
         private IEnumerable<string> OnlyTheirRows(Viewer viewer, Read read, string body)

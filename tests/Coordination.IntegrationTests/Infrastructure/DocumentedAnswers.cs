@@ -23,6 +23,11 @@ public sealed class DocumentedAnswers : IStartupFilter
     private readonly ConcurrentDictionary<(string Method, string Template, int Status), int> _answers = new();
     private readonly ConcurrentDictionary<(string Method, string Template, int Status), ConcurrentQueue<(string MediaType, string Body)>> _bodies = new();
 
+    /// <summary>The answer headers a client acts on: each one an answer carries must be documented for its operation and status.</summary>
+    private static readonly string[] AnswerHeaders = ["ETag", "Link", "Location", "Retry-After"];
+
+    private readonly ConcurrentDictionary<(string Method, string Template, int Status, string Header), int> _headers = new();
+
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
         app.Use(async (context, call) =>
@@ -47,6 +52,10 @@ public sealed class DocumentedAnswers : IStartupFilter
                 {
                     var key = (context.Request.Method, template, context.Response.StatusCode);
                     _answers.AddOrUpdate(key, 1, (_, n) => n + 1);
+                    foreach (var header in AnswerHeaders.Where(h => context.Response.Headers.ContainsKey(h)))
+                    {
+                        _headers.AddOrUpdate((key.Method, template, key.StatusCode, header), 1, (_, n) => n + 1);
+                    }
                     var mediaType = (context.Response.ContentType ?? "").Split(';')[0].Trim();
                     if (mediaType is "application/json" or "application/problem+json" && copy.Length is > 0 and <= MaxBodyBytes)
                     {
@@ -134,6 +143,14 @@ public sealed class DocumentedAnswers : IStartupFilter
             else if (operation["responses"]?[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] is null)
             {
                 missing.Add($"{method} {template} -> {status}: not among its documented responses ({count} answers)");
+            }
+        }
+        foreach (var ((method, template, status, header), count) in _headers)
+        {
+            var response = paths[template]?[method.ToLowerInvariant()]?["responses"]?[status.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+            if (response is not null && response["headers"]?[header] is null)
+            {
+                missing.Add($"{method} {template} -> {status}: answers a {header} header its document does not describe ({count} answers)");
             }
         }
         return [.. missing.Order(StringComparer.Ordinal)];
