@@ -8,6 +8,7 @@ using Wolverine.Http;
 
 namespace Coordination.Concerns;
 
+[BodyExample(Examples.AssessUrgency)]
 public sealed record AssessUrgency(bool? Urgent, DateTimeOffset? AssessedAt, string? Reasoning);
 
 public sealed record UrgencyAssessedResponse(Guid ConcernId, long Version);

@@ -10,6 +10,7 @@ using Wolverine.Http;
 
 namespace Coordination.Concerns;
 
+[BodyExample(Examples.DecideOnConcern)]
 public sealed record DecideOnConcern(ConcernDecision? Decision, DateTimeOffset? DecidedAt, string? Reason, DateTimeOffset? ChildAndGuardianInformedAt);
 
 /// <summary>

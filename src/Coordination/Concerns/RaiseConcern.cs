@@ -21,6 +21,7 @@ public interface IConcernContent
     bool? PoliceReported { get; }
 }
 
+[BodyExample(Examples.RaiseConcern)]
 public sealed record RaiseConcern : IConcernContent
 {
     public IReadOnlyList<Guid>? ChildIds { get; init; }

@@ -7,6 +7,7 @@ using Wolverine.Http;
 
 namespace Coordination.Families;
 
+[BodyExample(Examples.RegisterFamily)]
 public sealed record RegisterFamily
 {
     public IReadOnlyList<ChildInput>? Children { get; init; }

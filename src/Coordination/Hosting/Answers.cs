@@ -63,6 +63,14 @@ public sealed class Answer<T>(IResult answer) : IResult, IEndpointMetadataProvid
         {
             builder.Metadata.Add(logged);
         }
+        if (method.GetCustomAttribute<OneOfItemsAttribute>() is { } items)
+        {
+            builder.Metadata.Add(items);
+        }
+        if (method.GetCustomAttribute<ReadsBodyAttribute>() is { } body)
+        {
+            builder.Metadata.Add(new AcceptsMetadata(["application/json"], body.Type));
+        }
         if (accepted)
         {
             builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status202Accepted, typeof(T), ["application/json"]));
@@ -107,4 +115,14 @@ public sealed class WriteHeadersAttribute(bool ifMatch = false, bool idempotency
 public sealed class UseLoggedAttribute(string defaultPurpose = Audit.AccessPurpose.Default) : Attribute
 {
     public string DefaultPurpose { get; } = defaultPurpose;
+}
+
+/// <summary>
+/// The route reads its JSON body itself (a signed body is verified over its bytes before it is parsed) as
+/// <see cref="Type"/>: declared to the framework as the body it accepts, so the OpenAPI document describes it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ReadsBodyAttribute(Type type) : Attribute
+{
+    public Type Type { get; } = type;
 }

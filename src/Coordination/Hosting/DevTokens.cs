@@ -3,6 +3,7 @@ using Coordination.Identity;
 
 namespace Coordination.Hosting;
 
+[BodyExample(Examples.DevToken)]
 public sealed record DevTokenRequest(string? Sub, string? Name, string? Org, string? Agency, IReadOnlyList<string>? Roles);
 
 public sealed record DevTokenResponse(string Token, DateTimeOffset ExpiresAt);

@@ -52,11 +52,29 @@ public static partial class OpenApiDocument
             document.Info.License = new OpenApiLicense { Name = "Proprietary: the wellbeing services county's", Url = new Uri("https://coordination.example/license") };
             return Task.CompletedTask;
         });
-        options.AddSchemaTransformer((schema, context, _) =>
+        options.AddSchemaTransformer(async (schema, context, ct) =>
         {
             if (schema is not OpenApiSchema described)
             {
-                return Task.CompletedTask;
+                return;
+            }
+            // A list of what the viewer may read and what is withheld from them: each item is one of the types named.
+            if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(OneOfItemsAttribute), true).OfType<OneOfItemsAttribute>()
+                    .FirstOrDefault() is { } oneOf)
+            {
+                // Each made as the framework makes a type's schema: it turns them into references to components itself.
+                var items = new List<IOpenApiSchema>();
+                foreach (var type in oneOf.Types)
+                {
+                    items.Add(await context.GetOrCreateSchemaAsync(type, null, ct));
+                }
+                described.Items = new OpenApiSchema { OneOf = items };
+            }
+            // A request type's example: the README walkthrough's body for it (Examples).
+            if (context.JsonPropertyInfo is null
+                && context.JsonTypeInfo.Type.GetCustomAttributes(typeof(BodyExampleAttribute), false).OfType<BodyExampleAttribute>().FirstOrDefault() is { } example)
+            {
+                described.Examples = [System.Text.Json.Nodes.JsonNode.Parse(example.Json)!]; // JSON Schema's own keyword (OpenAPI 3.1)
             }
             // An enum's own schema lists its values only: where a member may be null, the member's schema says so
             // (oneOf null or the enum), and a null inside the enum too would make a null match both and fail the oneOf.
@@ -79,46 +97,78 @@ public static partial class OpenApiDocument
                 {
                     required.Remove(property.Name);
                 }
+                // A member read leniently (text, or any JSON, so that an unknown value gets its own answer), documented as what it takes.
+                if (property.AttributeProvider?.GetCustomAttributes(typeof(DocumentedAsAttribute), true).OfType<DocumentedAsAttribute>().FirstOrDefault()
+                        is { } documentedAs && described.Properties is { } members)
+                {
+                    var takes = new List<IOpenApiSchema>();
+                    foreach (var type in documentedAs.Types)
+                    {
+                        takes.Add(await context.GetOrCreateSchemaAsync(type, null, ct));
+                    }
+                    if (documentedAs.Values.Length > 0)
+                    {
+                        takes.Add(new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. documentedAs.Values.Select(v => (System.Text.Json.Nodes.JsonNode)v)] });
+                    }
+                    members[property.Name] = takes.Count == 1 ? takes[0] : new OpenApiSchema { OneOf = takes };
+                }
+                // A member typed nullable so that its absence gets a clear answer, but which a valid request must carry.
+                if (property.AttributeProvider?.IsDefined(typeof(System.ComponentModel.DataAnnotations.RequiredAttribute), true) == true)
+                {
+                    described.Required ??= new HashSet<string>();
+                    described.Required.Add(property.Name);
+                    if (described.Properties is { } all && all.TryGetValue(property.Name, out var found) && found is OpenApiSchema { Type: { } kinds } member && kinds.HasFlag(JsonSchemaType.Null))
+                    {
+                        member.Type = kinds & ~JsonSchemaType.Null;
+                    }
+                }
             }
-            return Task.CompletedTask;
         });
         options.AddOperationTransformer(async (operation, context, ct) =>
         {
-            if (operation.OperationId == "listSchoolMessages" && operation.Responses?["200"] is OpenApiResponse list)
+            var endpointMetadata = context.Description.ActionDescriptor.EndpointMetadata;
+            if (endpointMetadata.OfType<OneOfItemsAttribute>().FirstOrDefault() is { } answersItems && operation.Responses?["200"] is OpenApiResponse list)
             {
-                // status=unmatched lists the messages waiting for social work; status=dead-lettered the processing status of
-                // each message that failed, for admins.
+                // A list whose items are of one type or another (as a query parameter chooses): each a component, referenced.
+                var items = new List<IOpenApiSchema>();
+                foreach (var type in answersItems.Types)
+                {
+                    items.Add(AsComponent(await context.GetOrCreateSchemaAsync(type, null, ct), context.Document!));
+                }
                 list.Content = new Dictionary<string, OpenApiMediaType>
                 {
-                    ["application/json"] = new()
-                    {
-                        Schema = new OpenApiSchema
-                        {
-                            AnyOf =
-                            [
-                                new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchemaReference("UnmatchedMessageView", context.Document) },
-                                new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchemaReference("MessageStatusView", context.Document) },
-                            ],
-                        },
-                    },
+                    ["application/json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { OneOf = items } } },
                 };
             }
             var method = context.Description.HttpMethod ?? "GET";
             var path = "/" + (context.Description.RelativePath ?? "");
-            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            var metadata = endpointMetadata;
             var anonymous = metadata.OfType<IAllowAnonymous>().Any();
             var signed = path.StartsWith("/api/integrations/school-welfare/messages", StringComparison.Ordinal)
                          && (method == "POST" && !path.EndsWith("/link", StringComparison.Ordinal) && !path.EndsWith("/replay", StringComparison.Ordinal)
                              || (method == "GET" && path.Contains("{messageId}", StringComparison.Ordinal)));
             operation.Parameters ??= [];
 
+            // The summary in plain words, the endpoint's XML comment (when it has one) as the description: Wolverine's own
+            // "GET_api_..." names neither.
+            if (operation.Description is not null && AutoSummary().IsMatch(operation.Description))
+            {
+                operation.Description = null;
+            }
             if (operation.Summary is null || AutoSummary().IsMatch(operation.Summary))
             {
                 operation.Summary = Words(operation.OperationId ?? path);
-                if (operation.Description is not null && AutoSummary().IsMatch(operation.Description))
-                {
-                    operation.Description = null;
-                }
+            }
+            else
+            {
+                var comment = Whitespace().Replace(operation.Summary, " ").Trim();
+                operation.Description ??= comment;
+                // Its first sentence, after any statute it opens with ("LsL 25 §: ..."), when that is short and whole.
+                var first = FirstSentence().Match(Statute().Replace(comment, ""));
+                var sentence = first.Success ? first.Value.TrimEnd('.', ':', ';', ' ') : "";
+                operation.Summary = sentence.Length is > 0 and <= 90 && sentence.Count(c => c == '(') == sentence.Count(c => c == ')')
+                    ? char.ToUpperInvariant(sentence[0]) + sentence[1..]
+                    : Words(operation.OperationId ?? path);
             }
             if (!anonymous && path.StartsWith("/api/", StringComparison.Ordinal))
             {
@@ -151,7 +201,10 @@ public static partial class OpenApiDocument
                         Required = true, Description = "The message, signed as sent: the service verifies the signature over these very bytes.",
                         Content = new Dictionary<string, OpenApiMediaType>
                         {
-                            ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(SchoolWelfare.SchoolMessageEnvelope), null, ct) },
+                            ["application/json"] = new()
+                            {
+                                Schema = AsComponent(await context.GetOrCreateSchemaAsync(typeof(SchoolWelfare.SchoolMessageEnvelope), null, ct), context.Document!),
+                            },
                         },
                     };
                 }
@@ -232,6 +285,34 @@ public static partial class OpenApiDocument
         });
     }
 
+    /// <summary>
+    /// A schema made in a transformer, as the framework would have put it in the document had a parameter been of its type:
+    /// every part that is a named type (its schema id) a component, referenced.
+    /// </summary>
+    private static IOpenApiSchema AsComponent(IOpenApiSchema schema, Microsoft.OpenApi.OpenApiDocument document)
+    {
+        if (schema is not OpenApiSchema made)
+        {
+            return schema;
+        }
+        made.Properties = made.Properties?.ToDictionary(p => p.Key, p => AsComponent(p.Value, document));
+        if (made.Items is { } items)
+        {
+            made.Items = AsComponent(items, document);
+        }
+        made.OneOf = made.OneOf?.Select(s => AsComponent(s, document)).ToList();
+        made.AnyOf = made.AnyOf?.Select(s => AsComponent(s, document)).ToList();
+        made.AllOf = made.AllOf?.Select(s => AsComponent(s, document)).ToList();
+        if (made.Metadata?.TryGetValue("x-schema-id", out var id) == true && id is string name && name.Length > 0)
+        {
+            document.Components ??= new OpenApiComponents();
+            document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+            document.Components.Schemas.TryAdd(name, made);
+            return new OpenApiSchemaReference(name, document);
+        }
+        return made;
+    }
+
     private static string ProblemDescription(string status) => status switch
     {
         "400" => "Bad Request: errors names each field or parameter and what it takes.",
@@ -271,4 +352,37 @@ public static partial class OpenApiDocument
 
     [GeneratedRegex("([A-Z])")]
     private static partial Regex Camel();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+
+    [GeneratedRegex(@"^(LsL|ATL|SHL) \d+( [a-z])? §( \d+)?: ")]
+    private static partial Regex Statute();
+
+    /// <summary>Up to the first full stop, colon or semicolon followed by a space (or the end), not inside "§ 2." or "e.g.".</summary>
+    [GeneratedRegex(@"^.+?(?<!\b(e\.g|i\.e|§ \d+))[.:;](?=\s|$)")]
+    private static partial Regex FirstSentence();
+}
+
+/// <summary>
+/// The items of this list are each one of <see cref="Types"/> (what a viewer may read, or what is withheld from them), for the
+/// OpenAPI document: the list is typed <c>object</c> in C# because the sharing gate decides item by item.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter | AttributeTargets.Method)]
+public sealed class OneOfItemsAttribute(params Type[] types) : Attribute
+{
+    public IReadOnlyList<Type> Types { get; } = types;
+}
+
+/// <summary>
+/// The member is read as text (or as any JSON) so that a value the service does not know gets its own answer, but takes one
+/// of <see cref="Types"/> (an enum, or a payload type) or of <see cref="Values"/>: the OpenAPI document says so.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class DocumentedAsAttribute(params Type[] types) : Attribute
+{
+    public IReadOnlyList<Type> Types { get; } = types;
+
+    /// <summary>Plain text values it takes besides (a schema version).</summary>
+    public string[] Values { get; init; } = [];
 }

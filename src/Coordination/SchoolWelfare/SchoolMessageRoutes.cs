@@ -89,7 +89,8 @@ public static class SchoolMessageRoutes
     [WolverineGet(Route, OperationId = "listSchoolMessages")]
     [UseLogged]
     [Tags("School student-welfare integration")]
-    public static async Task<Answer<List<UnmatchedMessageView>>> List(string? status, int? limit, string? cursor, HttpContext context,
+    [OneOfItems(typeof(UnmatchedMessageView), typeof(MessageStatusView))]
+    public static async Task<Answer<List<object>>> List(string? status, int? limit, string? cursor, HttpContext context,
         IDocumentStore store, IWolverineRuntime runtime, AccessLog log, CancellationToken ct) =>
         new(await ListAnswer(status, limit, cursor, context, store, runtime, log, ct));
 

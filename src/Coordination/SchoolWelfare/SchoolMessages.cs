@@ -1,3 +1,4 @@
+using RequiredAttribute = System.ComponentModel.DataAnnotations.RequiredAttribute;
 using System.Text.Json;
 using Coordination.Concerns;
 using Coordination.Hosting;
@@ -10,17 +11,20 @@ using Microsoft.AspNetCore.Mvc;
 namespace Coordination.SchoolWelfare;
 
 /// <summary>A school message as the contract spells it. Type, version and basis stay text until checked, so an unknown one gets its own answer.</summary>
+/// <remarks>The OpenAPI document describes it as a valid message is: each required member, and what each takes (the payload by type).</remarks>
 public sealed record SchoolMessageEnvelope
 {
-    public string? MessageId { get; init; }
-    public string? SchemaVersion { get; init; }
-    public string? Type { get; init; }
-    public DateTimeOffset? SentAt { get; init; }
+    [Required] public string? MessageId { get; init; }
+    [Required, DocumentedAs(Values = [SchoolMessages.CurrentVersion])] public string? SchemaVersion { get; init; }
+    [Required, DocumentedAs(typeof(SchoolMessageType))] public string? Type { get; init; }
+    [Required] public DateTimeOffset? SentAt { get; init; }
     public string? Municipality { get; init; }
-    public PupilInput? Pupil { get; init; }
-    public SchoolInput? School { get; init; }
+    [Required] public PupilInput? Pupil { get; init; }
+    [Required] public SchoolInput? School { get; init; }
+    /// <summary>As its <c>type</c> says: a welfare concern, an expert group meeting, an absence alert or a welfare status.</summary>
+    [Required, DocumentedAs(typeof(WelfareConcernPayload), typeof(ExpertGroupMeetingPayload), typeof(AbsenceAlertPayload), typeof(WelfareStatusPayload))]
     public JsonElement? Payload { get; init; }
-    public string? LegalBasis { get; init; }
+    [Required, DocumentedAs(typeof(SchoolLegalBasis))] public string? LegalBasis { get; init; }
 }
 
 public sealed record PupilInput(string? PersonId, string? Name, DateOnly? BirthDate);

@@ -26,11 +26,11 @@ public sealed record PictureView(
     DateTimeOffset LastRecordedAt,
     TeamAllocation? Team,
     IReadOnlyList<SystemicTeams.HypothesisView> Hypotheses,
-    IReadOnlyList<object> OpenActions,
-    IReadOnlyList<object> SchoolReports);
+    [property: Hosting.OneOfItems(typeof(SystemicTeams.ActionView), typeof(SystemicTeams.WithheldAction))] IReadOnlyList<object> OpenActions,
+    [property: Hosting.OneOfItems(typeof(PictureSchoolReport), typeof(WithheldSchoolReport))] IReadOnlyList<object> SchoolReports);
 
 /// <summary>A school report this viewer may not read: that it exists, its kind, the child, when it came.</summary>
-public sealed record WithheldSchoolReport(Guid ReportId, string Type, Guid ChildId, string SchoolName, DateTimeOffset RecordedAt, bool Withheld,
+public sealed record WithheldSchoolReport(Guid ReportId, SchoolWelfare.SchoolMessageType Type, Guid ChildId, string SchoolName, DateTimeOffset RecordedAt, bool Withheld,
     string Reason);
 
 /// <summary>
@@ -84,7 +84,7 @@ public sealed record AssessmentView(
     IReadOnlyList<Guid> ConcernIds,
     IReadOnlyList<Guid> ChildIds,
     IReadOnlyList<InvitationView> Invitations,
-    IReadOnlyList<object> Contributions,
+    [property: Hosting.OneOfItems(typeof(ContributionView), typeof(WithheldContribution))] IReadOnlyList<object> Contributions,
     IReadOnlyList<HearingView> Hearings,
     ConclusionView? Conclusion);
 
@@ -190,7 +190,7 @@ public static class PictureViews
 
     private static object SchoolReport(SharingCut cut, PictureSchoolReport report) =>
         cut.Decide($"school-report:{report.ReportId}", Data.Of(report)) is Disclosure.Withheld withheld
-            ? new WithheldSchoolReport(report.ReportId, Kebab.Name(report.Type), report.ChildId, report.Message.School.Name, report.RecordedAt, true,
+            ? new WithheldSchoolReport(report.ReportId, report.Type, report.ChildId, report.Message.School.Name, report.RecordedAt, true,
                 withheld.Reason)
             : report;
 

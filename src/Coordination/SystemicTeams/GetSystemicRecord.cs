@@ -10,7 +10,8 @@ namespace Coordination.SystemicTeams;
 
 public sealed record HypothesesResponse(Guid FamilyId, long Version, IReadOnlyList<HypothesisView> Hypotheses);
 
-public sealed record DiscussionsResponse(Guid FamilyId, long Version, IReadOnlyList<object> Discussions);
+public sealed record DiscussionsResponse(Guid FamilyId, long Version,
+    [property: OneOfItems(typeof(DiscussionView), typeof(WithheldDiscussion))] IReadOnlyList<object> Discussions);
 
 /// <summary>The team's systemic record of one family, cut for the caller by docs/sharing.md 2b.</summary>
 public static class GetSystemicRecordEndpoint

@@ -8,7 +8,7 @@ namespace Coordination.SystemicTeams;
 /// <summary>
 /// The team's systemic record of one family: discussions with their participants and reflections, every version of every
 /// hypothesis, agreed actions and their completion. Client data (ATL 44 §): cut per viewer by
-/// <see cref="Access.Sharing.DecideDiscussion"/> before anyone sees it. Rewritten only by discussion facts.
+/// <see cref="Access.Sharing.Decide"/> before anyone sees it. Rewritten only by discussion facts.
 /// </summary>
 public sealed class SystemicRecord
 {

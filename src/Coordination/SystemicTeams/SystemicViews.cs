@@ -12,7 +12,8 @@ public sealed record HypothesisRevisionView(int Revision, Guid DiscussionId, Hyp
 public sealed record WithheldRevision(int Revision, Guid DiscussionId, DateTimeOffset RecordedAt, bool Withheld, string Reason);
 
 /// <param name="Current">The latest version, when the viewer may read it.</param>
-public sealed record HypothesisView(Guid HypothesisId, HypothesisRevisionView? Current, IReadOnlyList<object> Revisions);
+public sealed record HypothesisView(Guid HypothesisId, HypothesisRevisionView? Current,
+    [property: Hosting.OneOfItems(typeof(HypothesisRevisionView), typeof(WithheldRevision))] IReadOnlyList<object> Revisions);
 
 public sealed record ActionView(Guid ActionId, Guid DiscussionId, string Description, string OwnerId, DateOnly DueBy, Actor AgreedBy,
     DateTimeOffset AgreedAt, DateTimeOffset? CompletedAt, string? CompletionNote);
@@ -26,7 +27,8 @@ public sealed record DiscussionView(Guid DiscussionId, Guid TeamId, Guid? Meetin
 public sealed record WithheldDiscussion(Guid DiscussionId, Guid TeamId, IReadOnlyList<string> ParticipantIds, DateTimeOffset OccurredAt,
     bool Withheld, string Reason);
 
-public sealed record SystemicView(IReadOnlyList<HypothesisView> Hypotheses, IReadOnlyList<object> OpenActions);
+public sealed record SystemicView(IReadOnlyList<HypothesisView> Hypotheses,
+    [property: Hosting.OneOfItems(typeof(ActionView), typeof(WithheldAction))] IReadOnlyList<object> OpenActions);
 
 /// <summary>Cuts the systemic record for one viewer through the sharing gate (docs/sharing.md, table D). Pure.</summary>
 public static class SystemicViews

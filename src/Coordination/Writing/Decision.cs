@@ -12,9 +12,9 @@ public abstract record Decision
     /// <param name="Events">The facts to append, in order.</param>
     /// <param name="Respond">The response body, given the family's version after the append.</param>
     /// <param name="Status">201 for something created, else 200.</param>
-    /// <param name="Scheduled">Messages to deliver later, committed in the same transaction as the events (Wolverine outbox).</param>
     public sealed record Accepted(IReadOnlyList<object> Events, Func<long, object> Respond, int Status) : Decision
     {
+        /// <summary>Messages to deliver later, committed in the same transaction as the events (Wolverine outbox).</summary>
         public IReadOnlyList<ScheduledMessage> Scheduled { get; init; } = [];
 
         /// <summary>Use and disclosure entries for data the answer returns; written before it is returned.</summary>

@@ -173,16 +173,16 @@ public sealed class TheGeneratedClient(CoordinationHost host) : IClassFixture<Co
         await admin.Api.Integrations.SchoolWelfare.Senders.PostAsync(new RegisterSender { SenderId = senderId, Name = "Tampereen koulut (Wilma)", Secret = secret });
         var school = ClientFor(worker, new Signing(senderId, Encoding.UTF8.GetBytes(secret)));
         var messageId = $"msg-{Guid.NewGuid():N}";
-        var accepted = await school.Api.Integrations.SchoolWelfare.Messages.PostAsync(new MessagesPostRequestBody
+        var accepted = await school.Api.Integrations.SchoolWelfare.Messages.PostAsync(new SchoolMessageEnvelope
         {
-            MessageId = messageId, SchemaVersion = "1.0", Type = "welfare-concern", SentAt = DateTimeOffset.UtcNow.AddMinutes(-1),
-            Municipality = "Tampere", LegalBasis = "lsl-25",
-            Pupil = new MessagesPostRequestBody_pupil { PersonId = aino, Name = "Aino", BirthDate = new Date(2016, 5, 1) },
-            School = new MessagesPostRequestBody_school { Id = "school-hervanta", Name = "Hervannan koulu" },
-            Payload = new UntypedObject(new Dictionary<string, UntypedNode>
+            MessageId = messageId, SchemaVersion = SchoolMessageEnvelope_schemaVersion.OneZero, Type = SchoolMessageType.WelfareConcern,
+            SentAt = DateTimeOffset.UtcNow.AddMinutes(-1), Municipality = "Tampere", LegalBasis = SchoolLegalBasis.Lsl25,
+            Pupil = new PupilInput { PersonId = aino, Name = "Aino", BirthDate = new Date(2016, 5, 1) },
+            School = new SchoolInput { Id = "school-hervanta", Name = "Hervannan koulu" },
+            Payload = new SchoolMessageEnvelope.SchoolMessageEnvelope_payload
             {
-                ["description"] = new UntypedString("Aino has said she is afraid to go home."), ["reporterRole"] = new UntypedString("kuraattori"),
-            }),
+                WelfareConcernPayload = new WelfareConcernPayload { Description = "Aino has said she is afraid to go home.", ReporterRole = "kuraattori" },
+            },
         });
         Assert.Equal("accepted", accepted!.Status);
         Coordination.IntegrationTests.Generated.Models.MessageStatusView? status = null;

@@ -7,6 +7,7 @@ using Wolverine.Http;
 
 namespace Coordination.Assessment.Concluding;
 
+[BodyExample(Examples.ConcludeAssessment)]
 public sealed record ConcludeAssessment(AssessmentOutcome? Outcome, string? Summary, string? ClientOpinion, bool? NamedWorkerNeeded,
     string? ResponsibleSocialWorkerId, DateTimeOffset? ConcludedAt);
 

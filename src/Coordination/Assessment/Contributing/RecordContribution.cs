@@ -8,7 +8,8 @@ using Wolverine.Http;
 
 namespace Coordination.Assessment.Contributing;
 
-/// <param name="OccurredAt">When what it describes happened (a meeting, a visit); defaults to now. Recorded time is the store's.</param>
+/// <summary>A contribution to the assessment from one agency, answering an invitation or on its own.</summary>
+[BodyExample(Examples.RecordContribution)]
 public sealed record RecordContribution
 {
     public Guid? InvitationId { get; init; }
@@ -18,6 +19,7 @@ public sealed record RecordContribution
     public ContributionCategory? Category { get; init; }
     public LegalBasis? LegalBasis { get; init; }
     public Guid? Supersedes { get; init; }
+    /// <summary>When what it describes happened (a meeting, a visit); defaults to now. Recorded time is the store's.</summary>
     public DateTimeOffset? OccurredAt { get; init; }
 }
 

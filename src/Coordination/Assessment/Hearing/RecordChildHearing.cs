@@ -7,6 +7,7 @@ using Wolverine.Http;
 
 namespace Coordination.Assessment.Hearing;
 
+[BodyExample(Examples.RecordChildHearing)]
 public sealed record RecordChildHearing(Guid? ChildId, DateTimeOffset? HeardAt, HearingMethod? Method, string? Views, string? NotHeardReason);
 
 public sealed record ChildHearingRecordedResponse(Guid HearingId, long Version);

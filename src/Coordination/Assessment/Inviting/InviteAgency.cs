@@ -8,6 +8,7 @@ using Wolverine.Http;
 
 namespace Coordination.Assessment.Inviting;
 
+[BodyExample(Examples.InviteAgency)]
 public sealed record InviteAgency(Agency? Agency, string? ProfessionalId, string? Question, DateOnly? RespondBy);
 
 public sealed record InvitationSentResponse(Guid InvitationId, long Version);
