@@ -67,10 +67,6 @@ public sealed class Answer<T>(IResult answer) : IResult, IEndpointMetadataProvid
         {
             builder.Metadata.Add(items);
         }
-        if (method.GetCustomAttribute<ReadsBodyAttribute>() is { } body)
-        {
-            builder.Metadata.Add(new AcceptsMetadata(["application/json"], body.Type));
-        }
         if (accepted)
         {
             builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status202Accepted, typeof(T), ["application/json"]));
@@ -117,12 +113,3 @@ public sealed class UseLoggedAttribute(string defaultPurpose = Audit.AccessPurpo
     public string DefaultPurpose { get; } = defaultPurpose;
 }
 
-/// <summary>
-/// The route reads its JSON body itself (a signed body is verified over its bytes before it is parsed) as
-/// <see cref="Type"/>: declared to the framework as the body it accepts, so the OpenAPI document describes it.
-/// </summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class ReadsBodyAttribute(Type type) : Attribute
-{
-    public Type Type { get; } = type;
-}

@@ -31,7 +31,6 @@ public static partial class ReceiveSchoolMessageEndpoint
     [WolverinePost("/api/integrations/school-welfare/messages", OperationId = "receiveSchoolMessage")]
     [Tags("School student-welfare integration")]
     [AcceptsForLater]
-    [ReadsBody(typeof(SchoolMessageEnvelope))]
     public static async Task<Answer<MessageAccepted>> Post(HttpContext context, IDocumentStore store, OutboxedSessionFactory sessions, IMessageBus bus,
         TimeProvider clock, ILogger<InboundMessage> logger, CancellationToken ct) =>
         new(await PostAnswer(context, store, sessions, bus, clock, logger, ct));
