@@ -10,8 +10,9 @@ public sealed record AccessLogRow(long Id, string Kind, DateTimeOffset RecordedA
 
 /// <param name="AboutMembers">Of the families' rows, only those about the whole family or naming one of these members among their subjects (ATL 11 §).</param>
 /// <param name="OrData">Rows about these data as well, of any family or none (a notification before it was placed).</param>
+/// <param name="UpTo">Rows up to this id only: where a paged report's first page saw the log end.</param>
 public sealed record AccessLogFilter(Guid[]? FamilyIds, string? ProfessionalId, DateTimeOffset? From, DateTimeOffset? To, long? AfterId, int Limit,
-    Guid[]? AboutMembers = null, string[]? OrData = null);
+    Guid[]? AboutMembers = null, string[]? OrData = null, long? UpTo = null);
 
 /// <summary>Reads the access log of one organisation. Only audit routes call this.</summary>
 public static class AccessLogQueries
@@ -54,6 +55,11 @@ public static class AccessLogQueries
             where.Add("recorded_at < @to");
             command.Parameters.Add(new NpgsqlParameter("to", to.ToUniversalTime()));
         }
+        if (filter.UpTo is { } upTo)
+        {
+            where.Add("id <= @upTo");
+            command.Parameters.Add(new NpgsqlParameter("upTo", upTo));
+        }
         if (filter.AfterId is { } after)
         {
             where.Add("id > @after");
@@ -81,6 +87,19 @@ public static class AccessLogQueries
                 reader.IsDBNull(12) ? null : reader.GetFieldValue<Guid[]>(12)));
         }
         return rows;
+    }
+
+    /// <summary>The id of the organisation's newest log row (0 when it has none): where a paged report stops.</summary>
+    public static async Task<long> LastIdAsync(IDocumentStore store, string organisation, CancellationToken ct)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // the table name is ours; the value is a parameter
+        command.CommandText = $"select coalesce(max(id), 0) from {store.Options.DatabaseSchemaName}.{AccessLog.Table} where organisation = @organisation";
+#pragma warning restore CA2100
+        command.Parameters.Add(new NpgsqlParameter("organisation", organisation));
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     public static bool IsAuditor(Professional caller) => caller.Agency == Agency.Audit && caller.Has(Role.Auditor);

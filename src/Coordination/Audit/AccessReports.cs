@@ -43,7 +43,7 @@ public static class AccessReportsEndpoint
         }
         var errors = new Dictionary<string, string[]>();
         var pageSize = Paging.Limit(limit, errors);
-        var after = Paging.After(cursor, ReadCursor, errors);
+        var page = Paging.After(cursor, ReadCursor, errors);
         if (errors.Count > 0)
         {
             return Problems.Result(Problems.Invalid(errors));
@@ -60,15 +60,19 @@ public static class AccessReportsEndpoint
         var messages = await session.Query<SchoolWelfare.InboundMessage>().Where(m => m.Message!.Pupil.PersonId == personId).Select(m => m.Id)
             .ToListAsync(ct);
         string[] data = [.. notifications.Select(id => $"concern:{id}"), .. messages.Select(id => $"school-message:{id}")];
+        // The report is of the log as its first page found it: its own use rows, and whatever is logged while it is paged,
+        // come after that end, so following Link ends (each page is logged, but in the next report).
+        var (after, upTo) = page ?? (0L, await AccessLogQueries.LastIdAsync(store, caller.Organisation, ct));
         var entries = familyIds.Length == 0 && data.Length == 0
             ? []
             : await AccessLogQueries.ReadAsync(store, caller.Organisation,
-                new AccessLogFilter(familyIds, null, null, null, after, pageSize + 1, AboutMembers: members, OrData: data), ct);
+                new AccessLogFilter(familyIds, null, null, null, after, pageSize + 1, AboutMembers: members, OrData: data, UpTo: upTo), ct);
         if (entries.Count > pageSize)
         {
-            // One row more than the page: more remain, after the page's last row (the log's ids only grow).
+            // One row more than the page: more remain, after the page's last row and up to where the first page stopped.
             entries = entries[..pageSize];
-            context.Response.Headers.Link = $"</api/audit/access-reports?limit={pageSize}&cursor={PageCursor.Write(entries[^1].Id.ToString(CultureInfo.InvariantCulture))}>; rel=\"next\"";
+            var next = PageCursor.Write(entries[^1].Id.ToString(CultureInfo.InvariantCulture), upTo.ToString(CultureInfo.InvariantCulture));
+            context.Response.Headers.Link = $"</api/audit/access-reports?limit={pageSize}&cursor={next}>; rel=\"next\"";
         }
 
         var logged = familyIds.Length == 0
@@ -81,8 +85,13 @@ public static class AccessReportsEndpoint
         return Results.Ok(new AccessReport(familyIds.Length, clock.GetUtcNow(), entries));
     }
 
-    private static long? ReadCursor(string text) =>
-        PageCursor.Read(text, 1) is [var part] && long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+    /// <summary>A report's cursor: the last row shown, and the last row of the log when its first page was read.</summary>
+    private static (long After, long UpTo)? ReadCursor(string text) =>
+        PageCursor.Read(text, 2) is [var after, var upTo]
+        && long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var a)
+        && long.TryParse(upTo, NumberStyles.None, CultureInfo.InvariantCulture, out var u)
+            ? (a, u)
+            : null;
 }
 
 public sealed class RequestAccessReportValidator : AbstractValidator<RequestAccessReport>

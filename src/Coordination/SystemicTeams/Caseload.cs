@@ -30,7 +30,7 @@ public static class Caseload
                 next is null ? null : new NextDeadline(Kebab.Name(next.Kind), next.SubjectId, next.DueDate, DeadlineRules.StateOn(next, today)),
                 c.LastDiscussedAt, open.Count, open.Count(a => a.DueBy < today),
                 c.Hypotheses.Count(h => h.Status != HypothesisStatus.Discarded));
-        }).OrderBy(i => i.NextDeadline?.DueDate ?? DateOnly.MaxValue).ThenBy(i => i.FamilyId).ToList();
+        }).OrderBy(i => i.FamilyId).ToList(); // a key that does not move while a client pages (a next deadline does)
     }
 
     /// <param name="childrenInOrganisation">Children each member is responsible for across the organisation (LsL 13 b § limit).</param>

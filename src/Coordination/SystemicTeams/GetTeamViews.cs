@@ -1,4 +1,3 @@
-using System.Globalization;
 using Coordination.Audit;
 using Coordination.Deadlines;
 using Coordination.Hosting;
@@ -34,9 +33,10 @@ public static class GetTeamViewsEndpoint
         }, ct));
 
     /// <summary>
-    /// The team's families, the nearest unmet deadline first, paged (<c>limit</c>, <c>cursor</c>, <c>Link</c>). Only the
-    /// families of the page are use-logged. A team's caseload is bounded by law (its social workers' 30-children limit),
-    /// so the page is cut from the team's cases ordered in the service.
+    /// The team's families, each with its next unmet deadline, paged (<c>limit</c>, <c>cursor</c>, <c>Link</c>) in the order of
+    /// their ids: a key that does not move while a client pages, as a next deadline would (the meeting agenda orders by
+    /// urgency). Only the families of the page are use-logged. A team's caseload is bounded by law (its social workers'
+    /// 30-children limit), so the page is cut from the team's cases in the service.
     /// </summary>
     [WolverineGet("/api/teams/{teamId}/caseload", OperationId = "getTeamCaseload")]
     [UseLogged]
@@ -46,7 +46,7 @@ public static class GetTeamViewsEndpoint
     {
         var errors = new Dictionary<string, string[]>();
         var pageSize = Paging.Limit(limit, errors);
-        var after = Paging.After(cursor, ReadCaseloadCursor, errors);
+        var after = Paging.After(cursor, PageCursor.ReadId, errors);
         if (errors.Count > 0)
         {
             return new(Problems.Result(Problems.Invalid(errors)));
@@ -54,28 +54,15 @@ public static class GetTeamViewsEndpoint
         return new(await ViewAsync(teamId, "team-caseload", store, log, context, (_, view) =>
         {
             var all = SystemicTeams.Caseload.For(view.Cases, view.Deadlines, clock.GetUtcNow());
-            var rest = after is { } a ? all.SkipWhile(i => CaseloadKey(i).CompareTo(a) <= 0) : all;
-            var page = rest.Take(pageSize + 1).ToList();
+            var page = all.Where(i => after is not { } a || i.FamilyId.CompareTo(a) > 0).Take(pageSize + 1).ToList();
             if (page.Count > pageSize)
             {
                 page.RemoveAt(pageSize);
-                var (due, family) = CaseloadKey(page[^1]);
-                context.Response.Headers.Link =
-                    $"</api/teams/{teamId}/caseload?limit={pageSize}&cursor={PageCursor.Write(due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), family.ToString("N"))}>; rel=\"next\"";
+                context.Response.Headers.Link = $"</api/teams/{teamId}/caseload?limit={pageSize}&cursor={PageCursor.Write(page[^1].FamilyId.ToString("N"))}>; rel=\"next\"";
             }
             return Task.FromResult<object>(page);
         }, ct, listed: body => ((List<CaseloadItem>)body).Select(i => i.FamilyId)));
     }
-
-    /// <summary>Where a family stands in the caseload's order: its next unmet deadline's due date (none last), then its id.</summary>
-    private static (DateOnly Due, Guid Family) CaseloadKey(CaseloadItem item) => (item.NextDeadline?.DueDate ?? DateOnly.MaxValue, item.FamilyId);
-
-    private static (DateOnly, Guid)? ReadCaseloadCursor(string text) =>
-        PageCursor.Read(text, 2) is [var due, var family]
-        && DateOnly.TryParseExact(due, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-        && Guid.TryParseExact(family, "N", out var id)
-            ? (date, id)
-            : null;
 
     [WolverineGet("/api/teams/{teamId}/workload", OperationId = "getTeamWorkload")]
     [UseLogged]
