@@ -88,6 +88,32 @@ public static partial class OpenApiDocument
                 described.AdditionalPropertiesAllowed = true;
                 described.AdditionalProperties = null;
             }
+            // A request body's required members are the ones its validator requires without a condition (NotNull, NotEmpty):
+            // the others may be left out, whatever the constructor says. Those it requires are not null either.
+            if (context.JsonPropertyInfo is null
+                && context.ApplicationServices.GetService(typeof(FluentValidation.IValidator<>).MakeGenericType(context.JsonTypeInfo.Type))
+                    is FluentValidation.IValidator validator)
+            {
+                var descriptor = validator.CreateDescriptor();
+                described.Required = new HashSet<string>();
+                foreach (var property in context.JsonTypeInfo.Properties)
+                {
+                    // The validators name members as the JSON does (ValidatorOptions' camelCase resolver, Hosting/Http.cs).
+                    var required = descriptor.GetRulesForMember(property.Name).SelectMany(r => r.Components)
+                        .Any(c => !c.HasCondition && !c.HasAsyncCondition
+                                  && c.Validator is FluentValidation.Validators.INotNullValidator or FluentValidation.Validators.INotEmptyValidator);
+                    if (!required)
+                    {
+                        continue;
+                    }
+                    described.Required.Add(property.Name);
+                    if (described.Properties is { } all && all.TryGetValue(property.Name, out var found) && found is OpenApiSchema { Type: { } kinds } schemaOf
+                        && kinds.HasFlag(JsonSchemaType.Null))
+                    {
+                        schemaOf.Type = kinds & ~JsonSchemaType.Null;
+                    }
+                }
+            }
             // A member written only when it has a value is not required.
             foreach (var property in context.JsonTypeInfo.Properties)
             {

@@ -28,8 +28,19 @@ public sealed partial class TheWalkthrough(ClockedHost host) : IClassFixture<Clo
         // Every example the document gives is a body the walkthrough sends (its ids aside), to the operation it is for.
         var examples = Examples(document).ToList();
         Assert.True(examples.Count >= 8, $"{examples.Count} request examples in the document");
+        var definitions = (document["components"]!["schemas"]!.ToJsonString()).Replace("#/components/schemas/", "#/$defs/", StringComparison.Ordinal);
         foreach (var (operation, example) in examples)
         {
+            // The example is a body its own schema accepts (required members, types, enums).
+            var reference = document["paths"]![operation.Split(' ')[1]]![operation.Split(' ')[0].ToLowerInvariant()]!["requestBody"]!["content"]!["application/json"]!["schema"]!;
+            var schemaObject = JsonNode.Parse(reference.ToJsonString().Replace("#/components/schemas/", "#/$defs/", StringComparison.Ordinal))!.AsObject();
+            schemaObject["$defs"] = JsonNode.Parse(definitions);
+            var schema = Json.Schema.JsonSchema.FromText(schemaObject.ToJsonString(), baseUri: new Uri($"urn:coordination:example:{Guid.NewGuid():N}"));
+            using (var parsed = System.Text.Json.JsonDocument.Parse(example.ToJsonString()))
+            {
+                Assert.True(schema.Evaluate(parsed.RootElement).IsValid, $"{operation}: its example does not match its own schema");
+            }
+
             var sent = steps.Where(s => s.Body is not null && Matches(operation, s)).Select(s => Normalised(s.Body!)).ToList();
             Assert.True(sent.Any(b => JsonNode.DeepEquals(b, Normalised(example))),
                 $"{operation}: the README sends {(sent.Count == 0 ? "nothing" : string.Join(" or ", sent.Select(b => b.ToJsonString())))}, "
