@@ -110,13 +110,10 @@ public static class RecordBirthEndpoint
         {
             return Decision.Refuse(Hosting.Problems.Conflict("already-in-family", "This person is already in the family."));
         }
-        if (otherFamilies.Count > 0 && command.SeparateHousehold is null)
+        if (Refusals.PossibleDuplicate(otherFamilies, command.SeparateHousehold,
+                "Another family of the organisation already holds this identity code") is { } duplicate)
         {
-            var problem = Hosting.Problems.Conflict("possible-duplicate",
-                "Another family of the organisation already holds this identity code. Work on that family, or say why this is a "
-                + "separate household with separateHousehold: { reason }.");
-            problem.Extensions["existingFamilyIds"] = otherFamilies;
-            return Decision.Refuse(problem);
+            return duplicate;
         }
         var born = Members.Create(command.PersonId, command.Name!, command.BirthDate, relation: null);
         if (born.BirthDate < expected.AddDays(-BornEarlyDays) || born.BirthDate > expected.AddDays(BornLateDays))

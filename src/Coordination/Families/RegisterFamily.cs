@@ -62,13 +62,10 @@ public static class RegisterFamilyEndpoint
         {
             return forbidden;
         }
-        if (existingFamilyIds.Count > 0 && command.SeparateHousehold is null)
+        if (Refusals.PossibleDuplicate(existingFamilyIds, command.SeparateHousehold,
+                "A family of the organisation already holds a child or guardian of this registration") is { } duplicate)
         {
-            var problem = Hosting.Problems.Conflict("possible-duplicate",
-                "A family of the organisation already holds a child or guardian of this registration. Work on that family, or say why "
-                + "this is a separate household with separateHousehold: { reason }.");
-            problem.Extensions["existingFamilyIds"] = existingFamilyIds;
-            return Decision.Refuse(problem);
+            return duplicate;
         }
         // The born children are the registration's; each expected child is a fact of its own that follows it (LsL 25 c §).
         var childIds = new List<Guid>();

@@ -53,6 +53,22 @@ public static class Refusals
         NotBefore(field, value, "concern-received", concernId, receivedAt);
 
     public static Decision NotFound(string what) => Decision.Refuse(Problems.NotFound(what));
+
+    /// <summary>
+    /// 409 <c>possible-duplicate</c>: other families of the organisation already hold <paramref name="held"/>, named in
+    /// <c>existingFamilyIds</c>, and no <c>separateHousehold</c> reason was given (a registration, a birth).
+    /// </summary>
+    public static Decision? PossibleDuplicate(IReadOnlyList<Guid> existingFamilyIds, object? separateHousehold, string held)
+    {
+        if (existingFamilyIds.Count == 0 || separateHousehold is not null)
+        {
+            return null;
+        }
+        var problem = Problems.Conflict("possible-duplicate",
+            $"{held}. Work on that family, or say why this is a separate household with separateHousehold: {{ reason }}.");
+        problem.Extensions["existingFamilyIds"] = existingFamilyIds;
+        return Decision.Refuse(problem);
+    }
 }
 
 /// <summary>The fact a refused time would have come before, as a 400's <c>earlierFact</c> names it.</summary>
