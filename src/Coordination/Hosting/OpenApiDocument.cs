@@ -106,12 +106,7 @@ public static partial class OpenApiDocument
                     {
                         continue;
                     }
-                    described.Required.Add(property.Name);
-                    if (described.Properties is { } all && all.TryGetValue(property.Name, out var found) && found is OpenApiSchema { Type: { } kinds } schemaOf
-                        && kinds.HasFlag(JsonSchemaType.Null))
-                    {
-                        schemaOf.Type = kinds & ~JsonSchemaType.Null;
-                    }
+                    Require(described, property.Name);
                 }
             }
             // A member written only when it has a value is not required.
@@ -141,12 +136,7 @@ public static partial class OpenApiDocument
                 // A member typed nullable so that its absence gets a clear answer, but which a valid request must carry.
                 if (property.AttributeProvider?.IsDefined(typeof(System.ComponentModel.DataAnnotations.RequiredAttribute), true) == true)
                 {
-                    described.Required ??= new HashSet<string>();
-                    described.Required.Add(property.Name);
-                    if (described.Properties is { } all && all.TryGetValue(property.Name, out var found) && found is OpenApiSchema { Type: { } kinds } member && kinds.HasFlag(JsonSchemaType.Null))
-                    {
-                        member.Type = kinds & ~JsonSchemaType.Null;
-                    }
+                    Require(described, property.Name);
                 }
             }
         });
@@ -309,6 +299,17 @@ public static partial class OpenApiDocument
                 }
             }
         });
+    }
+
+    /// <summary>The member is required, and so not null either.</summary>
+    private static void Require(OpenApiSchema schema, string member)
+    {
+        schema.Required ??= new HashSet<string>();
+        schema.Required.Add(member);
+        if (schema.Properties?.TryGetValue(member, out var found) == true && found is OpenApiSchema { Type: { } kinds } of && kinds.HasFlag(JsonSchemaType.Null))
+        {
+            of.Type = kinds & ~JsonSchemaType.Null;
+        }
     }
 
     /// <summary>
