@@ -119,6 +119,41 @@ public sealed class RawBaselines(NpgsqlDataSource dataSource, string schema)
         return rows > 0;
     }
 
+    /// <summary>The rows a list answer is made of, by primary key in one statement: the least any list of them must read.</summary>
+    public async Task<bool> ReadDocumentsAsync(string table, Guid[] ids)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+#pragma warning disable CA2100
+        await using var select = new NpgsqlCommand($"select data from {schema}.{table} where tenant_id = @t and id = any(@ids)", connection);
+#pragma warning restore CA2100
+        select.Parameters.AddWithValue("t", Seeding.Org);
+        select.Parameters.AddWithValue("ids", ids);
+        await using var reader = await select.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            _ = reader.GetString(0);
+        }
+        return true;
+    }
+
+    /// <summary>The newest page of the organisation's access log, by hand (its primary key, backwards).</summary>
+    public async Task<bool> ReadAccessLogPageAsync(string organisation, int limit)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+#pragma warning disable CA2100
+        await using var select = new NpgsqlCommand($"select * from {schema}.access_log where organisation = @o order by id desc limit @n", connection);
+#pragma warning restore CA2100
+        select.Parameters.AddWithValue("o", organisation);
+        select.Parameters.AddWithValue("n", limit);
+        await using var reader = await select.ExecuteReaderAsync();
+        var rows = 0;
+        while (await reader.ReadAsync())
+        {
+            rows++;
+        }
+        return rows > 0;
+    }
+
     /// <summary>Select one stream's rows in order: what any replay of a family must read at least.</summary>
     public async Task<bool> ReadStreamAsync(string tenant, Guid streamId)
     {

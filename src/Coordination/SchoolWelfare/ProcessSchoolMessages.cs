@@ -109,7 +109,8 @@ public static class SchoolMessagePlacement
     /// <summary>The purpose of the disclosure-log entry for a message received from a school system.</summary>
     public const string ReceivedPurpose = "received-from-school";
 
-    private static IFamilyEvent Fact(SchoolMessage message, ReceivedMessage via, Guid childId, Actor by)
+    /// <summary>The fact a school message becomes on the pupil's family (public for the benchmark's county data set, which writes what processing would).</summary>
+    public static IFamilyEvent Fact(SchoolMessage message, ReceivedMessage via, Guid childId, Actor by)
     {
         var reportId = Guid.CreateVersion7();
         switch (message.Type)

@@ -43,4 +43,36 @@ public sealed class TheBenchmarkProgram
         Assert.Equal(0, results.Single(r => r.Metric == "school-intake-failures").Value);
         Assert.Contains("command-throughput", output.ToString(), StringComparison.Ordinal);
     }
+
+    private static readonly string[] CountyReads =
+        ["picture-read", "worklist", "deadline-page", "deadline-page-admin", "access-log-page", "search", "caseload", "agenda", "report", "time-travel"];
+
+    /// <summary>
+    /// The county mode, small: its data set is built through the decide functions and the event store with no refused
+    /// write, the service starts on it, and every read and the commands have a figure, a baseline and no failed request.
+    /// </summary>
+    [Fact]
+    public async Task the_county_mode_builds_its_data_set_and_measures_every_read_beside_its_baseline()
+    {
+        var options = BenchOptions.Parse(["--county", "--quick", "--families", "120", "--seconds", "1"])!
+            with { ConnectionString = await PostgresServer.ConnectionString };
+        using var output = new StringWriter();
+
+        var results = await BenchmarkRunner.RunAsync(options, output);
+
+        double Value(string metric) => results.Single(r => r.Metric == metric).Value;
+        Assert.Equal(120, Value("county-families"));
+        // 120 families and a family of a thousand facts: the long one alone is 1,000.
+        Assert.True(Value("county-facts") > 120 * 20 + 1000, $"only {Value("county-facts")} facts");
+        Assert.True(Value("county-access-log-rows") >= 120 * 20);
+        Assert.True(Value("service-start") > 0);
+        foreach (var read in CountyReads)
+        {
+            var p99 = results.Single(r => r.Metric == $"{read}-p99");
+            Assert.True(p99.Value > 0 && p99.BaselineValue > 0 && p99.Ratio > 0, $"{read} has no figure beside its baseline");
+            Assert.Equal(0, Value($"{read}-failures"));
+        }
+        Assert.True(Value("command-throughput") > 0);
+        Assert.Equal(0, Value("command-failures"));
+    }
 }
