@@ -13,6 +13,8 @@ public sealed record BenchOptions
           --connection   an existing PostgreSQL database instead of a private embedded cluster
           --county       a county's data set (20,000 families, about 1.5 million facts over five years) built through the event
                          store, then every bounded read, time travel and commands on it (about 30 minutes); with --quick, 300 families
+          --trace FILE   profile the service's write path: commands for --seconds under dotnet-trace (run `dotnet tool restore`
+                         first), written to FILE (.nettrace) with its top methods printed; nothing else is measured
           --rebuild      with --county: also rebuild every projection over the whole county (long)
         """;
 
@@ -25,6 +27,7 @@ public sealed record BenchOptions
     public int TimeTravelEvents { get; init; } = 1000;
     public bool County { get; init; }
     public bool Rebuild { get; init; }
+    public string? TraceFile { get; init; }
 
     public static BenchOptions? Parse(string[] args)
     {
@@ -40,6 +43,9 @@ public sealed record BenchOptions
                     break;
                 case "--county":
                     options = options with { County = true };
+                    break;
+                case "--trace":
+                    options = options with { TraceFile = Next() ?? "" };
                     break;
                 case "--rebuild":
                     options = options with { Rebuild = true };
@@ -67,6 +73,6 @@ public sealed record BenchOptions
         {
             options = options with { Families = options.Quick ? 300 : 20_000, Seconds = options.Quick ? options.Seconds : 15 };
         }
-        return options.JsonFile == "" ? null : options;
+        return options.JsonFile == "" || options.TraceFile == "" ? null : options;
     }
 }

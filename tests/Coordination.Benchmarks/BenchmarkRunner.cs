@@ -72,6 +72,10 @@ public static class BenchmarkRunner
 
             output.WriteLine("Commands ...");
             await Load.ClosedLoopAsync(options.Concurrency, TimeSpan.FromSeconds(Math.Min(3, options.Seconds)), Command); // warm-up
+            if (options.TraceFile is { } trace)
+            {
+                return await Profiling.TraceCommandsAsync(service, trace, options, Command, output);
+            }
             var commands = await Load.ClosedLoopAsync(options.Concurrency, duration, Command);
             var rawCommands = await Load.ClosedLoopAsync(options.Concurrency, duration, RawCommand);
             var commandsAtHalf = await Load.FixedRateAsync(commands.PerSecond / 2, duration, Command);

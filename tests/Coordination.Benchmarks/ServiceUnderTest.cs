@@ -27,6 +27,9 @@ public sealed class ServiceUnderTest : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The service's process id, for a profiler to attach to.</summary>
+    public int ProcessId => _process.Id;
+
     /// <param name="key">The token signing key; a restarted service must be given the first one's.</param>
     /// <param name="schoolSecretKey">The key of the school senders' secrets (base64); likewise.</param>
     /// <param name="settings">More configuration, as environment variables (<c>Section__Key</c>); they win over the defaults here.</param>

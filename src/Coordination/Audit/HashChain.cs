@@ -48,8 +48,11 @@ public static class HashChain
         {
             return Genesis;
         }
-        var last = await session.Events.FetchStreamAsync(streamId, version: version, fromVersion: version, token: ct);
-        return last.Count == 0 ? Genesis : last[^1].GetHeader(HashHeader)?.ToString() ?? Genesis;
+        // Only the header, not the fact: reading the event itself deserialised up to 4 KB of case note on every write (profiled).
+        var table = $"{session.DocumentStore.Options.Events.DatabaseSchemaName}.mt_events";
+        var heads = await session.QueryAsync<string>($"select headers ->> '{HashHeader}' from {table} where tenant_id = ? and stream_id = ? and version = ?",
+            ct, session.TenantId, streamId, version);
+        return heads.Count == 0 ? Genesis : heads[0] ?? Genesis;
     }
 
     /// <summary>Seals and appends facts to a stream fetched for writing: the one way facts reach a stream.</summary>
