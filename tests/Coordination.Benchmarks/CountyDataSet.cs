@@ -211,12 +211,12 @@ public sealed class CountyDataSet
             Municipality = "Tampere", Languages = ["fi"],
         }, [], worker, registeredAt), registeredAt);
 
-        var matters = random.NextDouble() switch { < 0.55 => 1, < 0.85 => 2, < 0.95 => 3, _ => 4 };
+        var matters = random.NextDouble() switch { < 0.35 => 1, < 0.65 => 2, < 0.85 => 3, _ => 4 };
         var at = registeredAt;
         for (var m = 0; m < matters && at < Today.AddDays(-2); m++)
         {
             at = Matter(history, worker, at, random, familyId);
-            at = at.AddDays(random.Next(60, 400));
+            at = at.AddDays(random.Next(30, 300));
         }
         SchoolReports(history, at: registeredAt, random);
 
@@ -293,7 +293,7 @@ public sealed class CountyDataSet
                 DataCategories = [ConsentCategory.AssessmentContributions], Purpose = "Palvelutarpeen arviointi", GivenAt = next,
             }, worker, next), next);
         }
-        var contributions = random.Next(6, 16);
+        var contributions = random.Next(8, 24);
         for (var c = 0; c < contributions && next < Today.AddHours(-2); c++)
         {
             next = next.AddHours(random.Next(4, 96));
@@ -390,7 +390,7 @@ public sealed class CountyDataSet
     {
         foreach (var (childId, born) in history.Family.ChildBirthDates)
         {
-            for (var sent = at.AddDays(random.Next(20, 120)); sent < Today; sent = sent.AddDays(random.Next(60, 240)))
+            for (var sent = at.AddDays(random.Next(20, 90)); sent < Today; sent = sent.AddDays(random.Next(30, 120)))
             {
                 var age = DateOnly.FromDateTime(sent.UtcDateTime).DayNumber - born.DayNumber;
                 if (age is < 7 * 365 or > 16 * 365)

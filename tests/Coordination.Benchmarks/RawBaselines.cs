@@ -204,6 +204,7 @@ public sealed class RawBaselines(NpgsqlDataSource dataSource, string schema)
                    (select count(*) filter (where concluded_on is null and due <= @to) from a)
             """, connection);
 #pragma warning restore CA2100
+        select.CommandTimeout = 600; // a scan of a county's whole event table
         select.Parameters.AddWithValue("t", tenant);
         select.Parameters.AddWithValue("k", knownAt);
         select.Parameters.AddWithValue("from", from);
