@@ -47,7 +47,7 @@ public static class CountyRunner
         void Add(BenchResult result)
         {
             results.Add(result);
-            output.WriteLine($"  {result.Metric} {result.Value} {result.Unit} (baseline {result.BaselineValue?.ToString() ?? "—"}, ratio {result.Ratio?.ToString() ?? "—"})");
+            output.WriteLine($"  {result.Metric} {result.Value} {result.Unit} (baseline {result.BaselineValue?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "—"}, ratio {result.Ratio?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "—"})");
         }
         async Task Phase(string metric, Func<int, Task<bool>> read, Func<int, Task<bool>> rawRead, int rawConcurrency = 0)
         {
