@@ -76,6 +76,9 @@ public static class DeadlineReminderHandler
 
 public static class DeadlinesStorage
 {
-    public static void ConfigureDeadlines(this StoreOptions opts) =>
+    public static void ConfigureDeadlines(this StoreOptions opts)
+    {
         opts.Schema.For<Reminder>().Index(r => r.FamilyId).Index(r => r.DueDate);
+        DeadlineEntryProjection.Configure(opts);
+    }
 }

@@ -130,20 +130,36 @@ public static class Cursor
 }
 
 /// <summary>
-/// Reads one page of deadlines from the families' write models (<see cref="Family"/>: deadlines and relationships, no case
-/// text) in one indexed statement: the relationship facts narrow the families (GIN index on <c>relationships</c>), the state
-/// is judged in SQL as <see cref="DeadlineRules.StateOn"/> judges it, and the page ends at <see cref="DeadlineQuery.Limit"/>.
+/// Reads one page of deadlines in one statement, an ordered range of an index on <see cref="DeadlineEntry"/> (tenant, due
+/// date, family, key; its unmet, met-late and per-responsible variants): the state is judged in SQL as
+/// <see cref="DeadlineRules.StateOn"/> judges it, and the page ends at <see cref="DeadlineQuery.Limit"/>. For a caller who sees
+/// only related families, each entry is joined to its family's write model, whose relationship facts narrow the families
+/// (GIN index on <c>relationships</c>) and are judged again by <see cref="FamilyAccess"/>.
 /// </summary>
 public static class DeadlineRows
 {
     public static async Task<List<DeadlineRow>> ReadAsync(IDocumentStore store, Professional caller, bool wholeOrganisation,
         IReadOnlySet<Guid> teams, DeadlineQuery q, CancellationToken ct)
     {
-        var table = $"{store.Options.DatabaseSchemaName}.mt_doc_family"; // Marten's table for the Family write model
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        var where = new List<string> { "f.tenant_id = @org" };
+        await using var command = Command(store.Options.DatabaseSchemaName, caller, wholeOrganisation, teams, q);
+        command.Connection = connection;
+        var rows = new List<DeadlineRow>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new DeadlineRow(reader.GetGuid(0), JsonSerializer.Deserialize<DeadlineEntry>(reader.GetString(1), Json.Storage)!.Deadline,
+                reader.IsDBNull(2) ? new Relationships() : JsonSerializer.Deserialize<Relationships>(reader.GetString(2), Json.Storage)!));
+        }
+        return rows;
+    }
+
+    /// <summary>The statement of one page, with its parameters (also what the index test explains).</summary>
+    public static NpgsqlCommand Command(string schema, Professional caller, bool wholeOrganisation, IReadOnlySet<Guid> teams, DeadlineQuery q)
+    {
+        var command = new NpgsqlCommand();
+        var where = new List<string> { "d.tenant_id = @org" };
         command.Parameters.Add(new NpgsqlParameter("org", caller.Organisation));
         if (!wholeOrganisation)
         {
@@ -151,56 +167,48 @@ public static class DeadlineRows
         }
         if (q.Mine)
         {
-            where.Add("d.value ->> 'responsibleId' = @me");
+            where.Add("d.responsible_id = @me");
             command.Parameters.Add(new NpgsqlParameter("me", caller.Id));
         }
-        const string met = "d.value ->> 'metOn' is not null";
-        const string missed = "coalesce((d.value ->> 'missedRecorded')::boolean, false)";
-        const string due = "(d.value ->> 'dueDate')::date";
         switch (q.State)
         {
             case DeadlineState.Met:
-                where.Add($"{met} and (d.value ->> 'metOn')::date <= {due}");
+                where.Add("d.met_on is not null and d.met_on <= d.due_date");
                 break;
             case DeadlineState.MetLate:
-                where.Add($"{met} and (d.value ->> 'metOn')::date > {due}");
+                where.Add("d.met_on > d.due_date");
                 break;
             case DeadlineState.Overdue:
-                where.Add($"not ({met}) and ({missed} or {due} < @today)");
+                where.Add("d.met_on is null and (d.missed or d.due_date < @today)");
                 break;
             case DeadlineState.DueSoon:
-                where.Add($"not ({met}) and not {missed} and {due} >= @today and {due} <= @soon");
+                where.Add("d.met_on is null and not d.missed and d.due_date >= @today and d.due_date <= @soon");
                 break;
             case DeadlineState.Open:
-                where.Add($"not ({met}) and not {missed} and {due} >= @today");
+                where.Add("d.met_on is null and not d.missed and d.due_date >= @today");
                 break;
         }
         command.Parameters.Add(new NpgsqlParameter("today", q.Today));
         command.Parameters.Add(new NpgsqlParameter("soon", q.Today.AddDays(q.DueSoonDays)));
         if (q.After is { } after)
         {
-            where.Add($"({due}, f.id, d.key collate \"C\") > (@afterDue, @afterFamily, @afterKey)");
+            // (due date, family, key) as one key: the id is the family's 32 hex digits, then the key.
+            where.Add("(d.due_date, d.id collate \"C\") > (@afterDue, @afterId)");
             command.Parameters.Add(new NpgsqlParameter("afterDue", after.DueDate));
-            command.Parameters.Add(new NpgsqlParameter("afterFamily", after.FamilyId));
-            command.Parameters.Add(new NpgsqlParameter("afterKey", after.Key));
+            command.Parameters.Add(new NpgsqlParameter("afterId", DeadlineEntry.IdOf(after.FamilyId, after.Key)));
         }
         command.Parameters.Add(new NpgsqlParameter("limit", q.Limit));
-#pragma warning disable CA2100 // our own table and fixed conditions; every value is a parameter
+        var family = wholeOrganisation ? "" : $"join {schema}.mt_doc_family f on f.tenant_id = d.tenant_id and f.id = d.family_id";
+        var relationships = wholeOrganisation ? "null::text" : "(f.data -> 'relationships')::text";
+#pragma warning disable CA2100 // our own tables and fixed conditions; every value is a parameter
         command.CommandText = $"""
-            select f.id, d.value::text, (f.data -> 'relationships')::text
-            from {table} f cross join lateral jsonb_each(f.data -> 'deadlines') d
+            select d.family_id, d.data::text, {relationships}
+            from {schema}.mt_doc_deadlineentry d {family}
             where {string.Join(" and ", where)}
-            order by {due}, f.id, d.key collate "C"
+            order by d.due_date, d.id collate "C"
             limit @limit
             """;
 #pragma warning restore CA2100
-        var rows = new List<DeadlineRow>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(new DeadlineRow(reader.GetGuid(0), JsonSerializer.Deserialize<Deadline>(reader.GetString(1), Json.Storage)!,
-                JsonSerializer.Deserialize<Relationships>(reader.GetString(2), Json.Storage)!));
-        }
-        return rows;
+        return command;
     }
 }

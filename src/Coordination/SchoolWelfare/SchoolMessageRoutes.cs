@@ -130,24 +130,12 @@ public static class SchoolMessageRoutes
         {
             return Problems.Result(invalid);
         }
-        await using var session = store.QuerySession(caller.Organisation);
         if (status == "dead-lettered")
         {
-            var waiting = await Page(session.Query<InboundMessage>().Where(m => m.Status == InboundStatus.Received), after, 10 * take, ct);
-            var dead = new List<(InboundMessage Record, MessageStatusView View)>();
-            foreach (var record in waiting)
-            {
-                if (await DeadLetterAsync(runtime, record, caller.Organisation) is { } letter)
-                {
-                    dead.Add((record, View(record, letter, socialWork: false)));
-                }
-            }
-            var deadPage = dead.Take(take).ToList();
-            LinkNext(context, status, take, dead.Count > take ? deadPage[^1].Record : null);
-            return Results.Json(deadPage.Select(d => d.View).ToList(), Json.Options);
+            return await DeadLetteredAnswer(context, store, runtime, caller.Organisation, after, take, ct);
         }
 
-        var rows = await Page(session.Query<InboundMessage>().Where(m => m.Status == InboundStatus.Unmatched), after, take, ct);
+        var rows = await WaitingMessages.PageAsync(store, caller.Organisation, InboundStatus.Unmatched, after, take + 1, ct);
         var unmatched = rows.Take(take).ToList();
         LinkNext(context, status, take, rows.Count > take ? unmatched[^1] : null);
         // The list shows pupils' names and identity codes, disclosed by the school to social work under the basis it named
@@ -170,20 +158,64 @@ public static class SchoolMessageRoutes
             m.Type == SchoolMessageType.WelfareConcern ? DeadlineRules.DecisionDue(m.ReceivedAt) : null, m.Reason)).ToList(), Json.Options);
     }
 
-    /// <summary>The messages after the cursor, oldest first (indexed on status; a county's waiting messages, not its history).</summary>
-    private static async Task<List<InboundMessage>> Page(IQueryable<InboundMessage> query, (DateTimeOffset ReceivedAt, string Id)? after,
-        int take, CancellationToken ct)
+    /// <summary>
+    /// The dead-lettered messages after the cursor, oldest first. A dead-lettered message is one still <c>received</c> whose
+    /// envelope is in Wolverine's dead-letter table: the waiting messages are read a page at a time (index on status and
+    /// receipt), and each page's envelopes are looked up in the dead-letter table in one query by their ids (its primary key).
+    /// At most <see cref="DeadLetterScan"/> waiting messages are read for one answer: past that, the page ends where the reading
+    /// did and its <c>Link</c> goes on from there (a page shorter than the limit, even empty, then still links the next).
+    /// </summary>
+    private static async Task<IResult> DeadLetteredAnswer(HttpContext context, IDocumentStore store, IWolverineRuntime runtime,
+        string organisation, (DateTimeOffset ReceivedAt, string Id)? after, int take, CancellationToken ct)
     {
-        if (after is { } a)
+        var dead = new List<(InboundMessage Record, MessageStatusView View)>();
+        InboundMessage? lastRead = null;
+        var read = 0;
+        var more = true;
+        while (more && dead.Count <= take && read < DeadLetterScan)
         {
-            var from = a.ReceivedAt.ToUniversalTime();
-            query = query.Where(m => m.ReceivedAt >= from);
+            var size = Math.Min(take + 1, DeadLetterScan - read);
+            var waiting = await WaitingMessages.PageAsync(store, organisation, InboundStatus.Received, after, size, ct);
+            more = waiting.Count == size;
+            var letters = await DeadLettersAsync(runtime, waiting, organisation, ct);
+            foreach (var record in waiting)
+            {
+                read++;
+                lastRead = record;
+                if (letters.TryGetValue(record.EnvelopeId!.Value, out var letter))
+                {
+                    dead.Add((record, View(record, letter, socialWork: false)));
+                    if (dead.Count > take)
+                    {
+                        break;
+                    }
+                }
+            }
+            after = lastRead is null ? after : (lastRead.ReceivedAt, lastRead.Id);
         }
-        // A page and the one row that says more remain, and room for messages received at the cursor's very moment.
-        var rows = (await query.OrderBy(m => m.ReceivedAt).ThenBy(m => m.Id).Take(take + 1 + 50).ToListAsync(ct)).ToList();
-        return after is { } b
-            ? [.. rows.Where(m => m.ReceivedAt > b.ReceivedAt || string.CompareOrdinal(m.Id, b.Id) > 0)]
-            : rows;
+        var page = dead.Take(take).ToList();
+        // More dead letters than the page: it ends at its last. Reading stopped at the bound: it ends where the reading did.
+        var last = dead.Count > take ? page[^1].Record : more && read >= DeadLetterScan ? lastRead : null;
+        LinkNext(context, InboundStatus.DeadLettered, take, last);
+        return Results.Json(page.Select(d => d.View).ToList(), Json.Options);
+    }
+
+    /// <summary>How many waiting messages one answer of the dead-lettered list reads at most.</summary>
+    internal const int DeadLetterScan = 1000;
+
+    /// <summary>The dead letters among <paramref name="records"/>' envelopes: one query, by the envelopes' ids.</summary>
+    private static async Task<Dictionary<Guid, DeadLetterEnvelope>> DeadLettersAsync(IWolverineRuntime runtime,
+        IReadOnlyList<InboundMessage> records, string organisation, CancellationToken ct)
+    {
+        var ids = records.Select(r => r.EnvelopeId).OfType<Guid>().Distinct().ToArray();
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+        // MessageIds names the dead letters, so archived ones count too, as the status route's look-up by id counts them.
+        var results = await runtime.Storage.DeadLetters.QueryAsync(
+            new DeadLetterEnvelopeQuery { TenantId = organisation, MessageIds = ids, PageNumber = 1, PageSize = ids.Length }, ct);
+        return results.Envelopes.GroupBy(e => e.Envelope.Id).ToDictionary(g => g.Key, g => g.First());
     }
 
     private static void LinkNext(HttpContext context, string status, int take, InboundMessage? last)

@@ -8,8 +8,10 @@ public static class SchoolWelfareSetup
     {
         // A message names only its sender, so sender ids are one namespace for every organisation.
         opts.Schema.For<SchoolSender>().SingleTenanted().Index(s => s.Organisation);
-        opts.Schema.For<InboundMessage>().UseOptimisticConcurrency(true).Index(m => m.Status)
+        opts.Schema.For<InboundMessage>().UseOptimisticConcurrency(true)
             .Index(m => m.Message!.Pupil.PersonId); // an access report finds a pupil's messages (ATL 11 §)
+        // The unmatched and dead-lettered lists page by status and receipt (and the worklist counts the unmatched).
+        WaitingMessages.ConfigureIndexes(opts);
     }
 
     public static void ConfigureSchoolWelfare(this WebApplicationBuilder builder)

@@ -14,7 +14,7 @@ namespace Coordination.IntegrationTests.Audit;
 public sealed class OperationsForAuditors(CoordinationHost host) : IClassFixture<CoordinationHost>
 {
     private static readonly string[] ReadModels = ["mt_doc_familypicture", "mt_doc_family", "mt_doc_familymembers", "mt_doc_contributioncontent", "mt_doc_processingrecord", "mt_doc_waitinginvitation",
-        "mt_doc_team", "mt_doc_teamcase", "mt_doc_systemicrecord", "mt_doc_concernlocation"];
+        "mt_doc_team", "mt_doc_teamcase", "mt_doc_systemicrecord", "mt_doc_concernlocation", "mt_doc_deadlineentry", "mt_doc_deadlinebook"];
 
     private Task<StatutoryPath> BusyFamily() => AuditScenarios.BusyFamily(host);
 
@@ -88,6 +88,7 @@ public sealed class OperationsForAuditors(CoordinationHost host) : IClassFixture
         await daemon.RebuildProjectionAsync<Coordination.SystemicTeams.TeamCase>(timeout, CancellationToken.None);
         await daemon.RebuildProjectionAsync<Coordination.SystemicTeams.SystemicRecord>(timeout, CancellationToken.None);
         await daemon.RebuildProjectionAsync("ConcernLocations", timeout, CancellationToken.None);
+        await daemon.RebuildProjectionAsync(Coordination.Deadlines.DeadlineEntryProjection.Name, timeout, CancellationToken.None);
         var after = await Snapshot();
 
         Assert.NotEmpty(before);
