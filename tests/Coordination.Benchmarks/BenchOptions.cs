@@ -15,6 +15,7 @@ public sealed record BenchOptions
                          store, then every bounded read, time travel and commands on it (about 30 minutes); with --quick, 300 families
           --trace FILE   profile the service's write path: commands for --seconds under dotnet-trace (run `dotnet tool restore`
                          first), written to FILE (.nettrace) with its top methods printed; nothing else is measured
+          --set NAME=VALUE   an environment variable for the service process (repeatable), e.g. a runtime knob to compare
           --rebuild      with --county: also rebuild every projection over the whole county (long)
         """;
 
@@ -28,6 +29,7 @@ public sealed record BenchOptions
     public bool County { get; init; }
     public bool Rebuild { get; init; }
     public string? TraceFile { get; init; }
+    public IReadOnlyDictionary<string, string> ServiceSettings { get; init; } = new Dictionary<string, string>();
 
     public static BenchOptions? Parse(string[] args)
     {
@@ -43,6 +45,9 @@ public sealed record BenchOptions
                     break;
                 case "--county":
                     options = options with { County = true };
+                    break;
+                case "--set" when Next() is { } setting && setting.Split('=', 2) is [{ Length: > 0 } name, var value]:
+                    options = options with { ServiceSettings = new Dictionary<string, string>(options.ServiceSettings) { [name] = value } };
                     break;
                 case "--trace":
                     options = options with { TraceFile = Next() ?? "" };

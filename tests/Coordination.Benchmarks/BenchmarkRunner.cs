@@ -49,7 +49,7 @@ public static class BenchmarkRunner
             }
 
             output.WriteLine($"Starting the service (schema {schema}) ...");
-            await using var service = await ServiceUnderTest.StartAsync(connectionString, schema);
+            await using var service = await ServiceUnderTest.StartAsync(connectionString, schema, settings: options.ServiceSettings);
             var seeding = new Seeding(service);
             var stopwatch = Stopwatch.StartNew();
             var families = await seeding.FamiliesAsync(options.Families, Math.Max(2, options.Concurrency));

@@ -27,7 +27,7 @@ public static class CountyRunner
         results.Add(new BenchResult("county-database-size", Math.Round(county.DatabaseBytes / 1048576.0), "MiB", null, null));
 
         var started = Stopwatch.StartNew();
-        await using var service = await ServiceUnderTest.StartAsync(connectionString, schema);
+        await using var service = await ServiceUnderTest.StartAsync(connectionString, schema, settings: options.ServiceSettings);
         results.Add(new BenchResult("service-start", Math.Round(started.Elapsed.TotalSeconds, 2), "s", null, null));
         output.WriteLine($"Service ready on the county schema in {started.Elapsed.TotalSeconds:0.0} s.");
 
@@ -39,10 +39,14 @@ public static class CountyRunner
             .Select(g => (Client: service.ClientFor(g.Key, "social-work", "caseworker"), Families: g.ToList())).ToList();
         using var admin = service.ClientFor(county.Admin.Id, "social-work", "admin");
         using var auditor = service.ClientFor("aud-county", "audit", "auditor");
-        var team = county.Teams.OrderByDescending(t => t.Families).First();
+        // The team holds 30 families; the county's largest is measured too.
+        var team = county.Teams.OrderBy(t => Math.Abs(t.Families - 30)).First();
+        var largest = county.Teams.OrderByDescending(t => t.Families).First();
         using var coordinator = service.ClientFor(team.Coordinator.Id, "social-work", "consultant-social-worker");
-        output.WriteLine($"Team {team.TeamId} holds {team.Families} families.");
+        using var largestCoordinator = service.ClientFor(largest.Coordinator.Id, "social-work", "consultant-social-worker");
+        output.WriteLine($"Team {team.TeamId} holds {team.Families} families; the largest, {largest.TeamId}, {largest.Families}.");
         results.Add(new BenchResult("county-team-families", team.Families, "families", null, null));
+        results.Add(new BenchResult("county-largest-team-families", largest.Families, "families", null, null));
 
         void Add(BenchResult result)
         {
@@ -86,6 +90,11 @@ public static class CountyRunner
             _ => raw.ReadDocumentsAsync("mt_doc_teamcase", teamFamilies));
         await Phase("agenda", _ => Ok(coordinator.GetAsync($"/api/teams/{team.TeamId}/meetings/{team.NextMeetingId}/agenda")),
             _ => raw.ReadDocumentsAsync("mt_doc_teamcase", teamFamilies));
+        var largestFamilies = await FirstPageFamiliesAsync(largestCoordinator, $"/api/teams/{largest.TeamId}/caseload?limit=200");
+        await Phase("caseload-largest-team", _ => Ok(largestCoordinator.GetAsync($"/api/teams/{largest.TeamId}/caseload?limit=200")),
+            _ => raw.ReadDocumentsAsync("mt_doc_teamcase", largestFamilies));
+        await Phase("agenda-largest-team", _ => Ok(largestCoordinator.GetAsync($"/api/teams/{largest.TeamId}/meetings/{largest.NextMeetingId}/agenda")),
+            _ => raw.ReadDocumentsAsync("mt_doc_teamcase", largestFamilies));
 
         var to = Coordination.Calendar.FinnishCalendar.HelsinkiDate(DateTimeOffset.UtcNow);
         var from = to.AddDays(-182);
