@@ -34,7 +34,9 @@ public sealed class DeadlineEntry
 
 /// <summary>
 /// What <see cref="DeadlineLedger"/> needs of a family besides its deadlines, folded as the write model folds it (the
-/// relationships by <see cref="Relationships.Record"/>, then the ledger): the state behind the family's entries.
+/// relationships by <see cref="Relationships.Record"/>, then the ledger): the state behind the family's entries. Only the facts
+/// that can change deadlines reach it (<see cref="DeadlineLedger.CanChangeDeadlines"/>), so of its relationships only the
+/// responsible social worker, which only such facts name, is complete.
 /// </summary>
 public sealed class DeadlineBook
 {
@@ -67,7 +69,8 @@ public sealed class DeadlineEntryProjection : IProjection
 
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        var facts = events.Where(e => e.Data is IFamilyEvent).ToList();
+        // A contribution, a hearing, a consent change no deadline: the frequent writes load and store nothing here.
+        var facts = events.Where(e => e.Data is IFamilyEvent fact && DeadlineLedger.CanChangeDeadlines(fact)).ToList();
         if (facts.Count == 0)
         {
             return;

@@ -19,6 +19,14 @@ namespace Coordination.Deadlines;
 /// </remarks>
 public static class DeadlineLedger
 {
+    /// <summary>
+    /// The facts <see cref="Record"/> acts on, and the only ones that name a responsible social worker (Relationships): any
+    /// other fact leaves a family's deadlines as they were. Kept beside the switch below, which must handle no other type.
+    /// </summary>
+    public static bool CanChangeDeadlines(IFamilyEvent fact) =>
+        fact is ConcernRaised or UrgencyAssessed or ConcernDecided or AssessmentStarted or AssessmentConcluded or FamilyAllocatedToTeam
+            or DeadlineMissed;
+
     /// <param name="find">The family's deadline under a key, if any.</param>
     /// <param name="add">Adds a deadline (a key is never added twice).</param>
     /// <param name="all">Every deadline of the family.</param>

@@ -70,7 +70,7 @@ public static class ListDeadlinesEndpoint
 
         await using var session = store.QuerySession(caller.Organisation);
         var today = PictureViews.Today(clock);
-        var teams = wholeOrganisation ? new HashSet<Guid>() : await MyTeamsAsync(session, caller, ct);
+        var teams = wholeOrganisation ? new HashSet<Guid>() : await SystemicTeams.TeamMembership.CurrentTeamsAsync(session, caller, ct);
         var rows = await DeadlineRows.ReadAsync(store, caller, wholeOrganisation, teams, new DeadlineQuery(wanted, today, dueSoonDays,
             mine == true, after, take + 1), ct);
         // The query narrows by the relationship's facts; FamilyAccess, the one judge of ATL 9 §, decides each family again.
@@ -99,9 +99,6 @@ public static class ListDeadlinesEndpoint
         return Results.Ok(items);
     }
 
-    /// <summary>The teams the caller is a current member of. A county has tens of teams: reading them is cheaper than an index.</summary>
-    private static async Task<IReadOnlySet<Guid>> MyTeamsAsync(IQuerySession session, Professional caller, CancellationToken ct) =>
-        (await session.Query<SystemicTeams.Team>().ToListAsync(ct)).Where(t => t.Current(caller.Id) is not null).Select(t => t.Id).ToHashSet();
 }
 
 /// <summary>Where a page of deadlines ends: the last item's due date, family and deadline key.</summary>

@@ -48,8 +48,7 @@ public static class ListRemindersEndpoint
         HashSet<Guid> teams;
         await using (var session = store.QuerySession(caller.Organisation))
         {
-            teams = wholeOrganisation ? [] : (await session.Query<SystemicTeams.Team>().ToListAsync(ct))
-                .Where(t => t.Current(caller.Id) is not null).Select(t => t.Id).ToHashSet();
+            teams = wholeOrganisation ? [] : await SystemicTeams.TeamMembership.CurrentTeamsAsync(session, caller, ct);
         }
         var rows = await ReminderRows.ReadAsync(store, caller, wholeOrganisation, teams, after, take + 1, ct);
         // The query narrows by the relationship's facts and whose the reminder is; FamilyAccess, the one judge of ATL 9 §,

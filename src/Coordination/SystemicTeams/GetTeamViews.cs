@@ -116,9 +116,15 @@ public static class GetTeamViewsEndpoint
             return (null, Problems.Result(Problems.Forbidden("The team's views show its families: they are for the team's current members.")));
         }
         var cases = await session.Query<TeamCase>().Where(c => c.TeamId == teamId).ToListAsync(ct);
+        // The families' deadlines from their small entries (indexed by family), not their write models: a family's write model
+        // carries every concern, assessment and contribution of its years. In the order the write model's JSON kept them
+        // (a jsonb object's keys: the shorter first, then byte by byte), so that ties on a due date fall as they did.
+        var ids = cases.Select(c => c.Id).ToArray();
         var deadlines = cases.Count == 0
             ? []
-            : (await session.LoadManyAsync<Families.Family>(ct, cases.Select(c => c.Id).ToArray())).ToDictionary(f => f.Id, f => f.Deadlines.Values.ToList());
+            : (await session.Query<DeadlineEntry>().Where(e => e.FamilyId.IsOneOf(ids)).ToListAsync(ct))
+                .OrderBy(e => e.Deadline.Key.Length).ThenBy(e => e.Deadline.Key, StringComparer.Ordinal)
+                .GroupBy(e => e.FamilyId).ToDictionary(g => g.Key, g => g.Select(e => e.Deadline).ToList());
         return (new TeamView(team, cases, deadlines), null);
     }
 

@@ -35,3 +35,22 @@ public static class TeamAccess
     /// <summary>Members see their team; so do those who manage it. Nobody else learns that it exists.</summary>
     public static bool MaySee(Professional caller, Team team) => team.Current(caller.Id) is not null || team.IsManagedBy(caller);
 }
+
+/// <summary>
+/// The teams a professional is a current member of, as one statement over the team documents that returns their ids only:
+/// a team document carries years of meetings (tens of kilobytes), and the deadline, reminder and worklist reads asked this
+/// on every request by loading every team of the organisation.
+/// </summary>
+public static class TeamMembership
+{
+    public static async Task<HashSet<Guid>> CurrentTeamsAsync(Marten.IQuerySession session, Professional caller, CancellationToken ct)
+    {
+        var table = $"{session.DocumentStore.Options.DatabaseSchemaName}.mt_doc_team";
+        // The member whose membership has not ended (Team.Current): no until, or a null one.
+        var ids = await session.QueryAsync<string>(
+            $"select id::text from {table} where tenant_id = ? and jsonb_path_exists(data, "
+            + "'$.members[*] ? (@.professionalId == $id && (!exists(@.until) || @.until == null))', jsonb_build_object('id', ?::text))",
+            ct, session.TenantId, caller.Id);
+        return ids.Select(Guid.Parse).ToHashSet();
+    }
+}

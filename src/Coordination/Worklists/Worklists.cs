@@ -242,6 +242,6 @@ public static class WorklistEndpoints
     private static async Task<IReadOnlySet<Guid>> MyTeamsAsync(IDocumentStore store, Professional caller, CancellationToken ct)
     {
         await using var session = store.QuerySession(caller.Organisation);
-        return (await session.Query<SystemicTeams.Team>().ToListAsync(ct)).Where(t => t.Current(caller.Id) is not null).Select(t => t.Id).ToHashSet();
+        return await SystemicTeams.TeamMembership.CurrentTeamsAsync(session, caller, ct);
     }
 }
