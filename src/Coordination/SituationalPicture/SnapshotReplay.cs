@@ -70,6 +70,9 @@ public static class SnapshotReplay
         var events = (await Task.WhenAll(reads)).SelectMany(r => r).OrderBy(e => e.Version).ToList();
 
         var start = plan.Start is { } s ? states[s.Id] : null;
+        // Each fold changes its start in place: a second fold from the same snapshot starts from a copy taken before the first.
+        var recordedStart = asOf is null || asRecorded.Start is not { } r ? null
+            : r.Id == plan.Start?.Id ? Copy(session, states[r.Id].Picture) : states[r.Id].Picture;
         var after = events.Where(e => e.Version > plan.StartVersion).ToList();
         var picture = PictureReplay.Fold(start?.Picture, after, asOf, knownAt);
         var systemic = PictureReplay.FoldSystemicRecord(start?.Systemic, after, asOf, knownAt);
@@ -77,10 +80,6 @@ public static class SnapshotReplay
         {
             return new Replayed(picture, picture, systemic);
         }
-        // The fold above changed its start in place: a second fold from the same snapshot starts from a copy.
-        var recordedStart = asRecorded.Start is { } r
-            ? r.Id == plan.Start?.Id ? Copy(session, states[r.Id].Picture) : states[r.Id].Picture
-            : null;
         var recorded = PictureReplay.Fold(recordedStart, events.Where(e => e.Version > asRecorded.StartVersion), null, knownAt);
         return new Replayed(picture, recorded, systemic);
     }
