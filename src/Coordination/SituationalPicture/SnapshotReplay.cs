@@ -54,8 +54,10 @@ public static class SnapshotReplay
             .ToDictionary(id => id, id => batch.Load<PictureSnapshotState>(id));
         // Every range either fold needs, each bounded by knownAt: an event of one fold's range that the other fold
         // reads lies in a segment of which no fact passes that other fold's filter, or before its start.
+        // Npgsql writes only UTC to timestamptz: a moment given as +03:00 would otherwise fail the read.
+        var recordedBy = knownAt?.ToUniversalTime();
         var reads = PictureSnapshots.Merge(plan.Reads.Concat(asRecorded.Reads))
-            .Select(r => batch.Events.FetchStream(familyId, version: r.To ?? 0, timestamp: knownAt, fromVersion: r.From)).ToList();
+            .Select(r => batch.Events.FetchStream(familyId, version: r.To ?? 0, timestamp: recordedBy, fromVersion: r.From)).ToList();
         await batch.Execute(ct);
 
         var states = new Dictionary<string, PictureSnapshotState>();
