@@ -228,5 +228,8 @@ public static class SituationalPictureStorage
         opts.Projections.Add<FamilyPictureProjection>(JasperFx.Events.Projections.ProjectionLifecycle.Inline);
         opts.Projections.Add<ContributionContentProjection>(JasperFx.Events.Projections.ProjectionLifecycle.Inline);
         opts.Schema.For<ContributionContent>().Index(c => c.FamilyId);
+        // Derived data for replays (SnapshotReplay): a replay reads a family's snapshots by family id, then one state by id.
+        opts.Schema.For<PictureSnapshot>().Index(s => s.FamilyId);
+        opts.Schema.For<PictureSnapshotState>().Index(s => s.FamilyId);
     }
 }

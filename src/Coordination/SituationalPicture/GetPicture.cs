@@ -30,7 +30,7 @@ public static class GetPictureEndpoint
         await using var session = store.QuerySession(caller.Organisation);
         if (asOf is not null || knownAt is not null)
         {
-            return await ReplayAsync(familyId, asOf, knownAt, session, log, context, caller, purpose!, clock, ct);
+            return await ReplayAsync(familyId, asOf, knownAt, store, session, log, context, caller, purpose!, clock, ct);
         }
         // One round trip: the picture and the family's contribution texts. Only the readable texts reach the view.
         var batch = session.CreateBatchQuery();
@@ -63,7 +63,7 @@ public static class GetPictureEndpoint
     /// The picture as the facts stood at <c>asOf</c>, counting only what had been recorded by <c>knownAt</c>; deadlines in
     /// the states they held at that moment. Auditors and the family's responsible social worker only.
     /// </summary>
-    private static async Task<IResult> ReplayAsync(Guid familyId, string? asOfText, string? knownAtText, IQuerySession session,
+    private static async Task<IResult> ReplayAsync(Guid familyId, string? asOfText, string? knownAtText, IDocumentStore store, IQuerySession session,
         AccessLog log, HttpContext context, Professional caller, string purpose, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -83,8 +83,8 @@ public static class GetPictureEndpoint
                 : refused;
         }
 
-        var events = await session.Events.FetchStreamAsync(familyId, token: ct);
-        var replayed = PictureReplay.Fold(events, asOf, knownAt);
+        // From the nearest usable snapshot, reading only the facts that may count (SnapshotReplay); the same three folds.
+        var (replayed, asRecorded, systemic) = await SnapshotReplay.ReplayAsync(store, session, familyId, asOf, knownAt, ct);
         if (replayed is null)
         {
             return Problems.Result(Problems.Create(StatusCodes.Status404NotFound, "not-yet-registered", "Not registered then",
@@ -92,12 +92,12 @@ public static class GetPictureEndpoint
         }
         var moment = new[] { asOf, knownAt }.Where(m => m is not null).Min() ?? clock.GetUtcNow();
         // When each consent ceased, as recorded by knownAt: a withdrawal that happened after asOf still ends what it carries.
-        var ceasing = (PictureReplay.Fold(events, asOf: null, knownAt)?.Consents ?? []).ToDictionary(c => c.ConsentId, c => c.Until());
+        var ceasing = (asRecorded?.Consents ?? []).ToDictionary(c => c.ConsentId, c => c.Until());
         var readable = PictureViews.Readable(caller, replayed, moment, ceasing).ToHashSet();
         var contents = readable.Count == 0
             ? new Dictionary<Guid, ContributionContent>()
             : (await session.LoadManyAsync<ContributionContent>(ct, readable)).ToDictionary(c => c.Id);
-        var viewed = PictureViews.For(caller, replayed, moment, contents, PictureReplay.FoldSystemicRecord(events, asOf, knownAt), ceasing);
+        var viewed = PictureViews.For(caller, replayed, moment, contents, systemic, ceasing);
         var entries = new List<AccessLogEntry> { AccessLogEntry.Use(caller, familyId, "situational-picture-replay", purpose) };
         entries.AddRange(viewed.Disclosures(caller, familyId, purpose));
         if (await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)

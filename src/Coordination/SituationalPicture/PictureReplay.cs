@@ -16,9 +16,15 @@ public static class PictureReplay
 {
     private static readonly ConcurrentDictionary<Type, MethodInfo?> Appliers = new();
 
-    public static FamilyPicture? Fold(IEnumerable<IEvent> events, DateTimeOffset? asOf, DateTimeOffset? knownAt)
+    public static FamilyPicture? Fold(IEnumerable<IEvent> events, DateTimeOffset? asOf, DateTimeOffset? knownAt) =>
+        Fold(null, events, asOf, knownAt);
+
+    /// <summary>
+    /// Folds onto <paramref name="picture"/> (changed in place) as it stood after the facts before <paramref name="events"/>,
+    /// every one of which passed the same filter: a snapshot's picture (<see cref="PictureSnapshots.Usable"/>).
+    /// </summary>
+    public static FamilyPicture? Fold(FamilyPicture? picture, IEnumerable<IEvent> events, DateTimeOffset? asOf, DateTimeOffset? knownAt)
     {
-        FamilyPicture? picture = null;
         foreach (var e in Standing(events, asOf, knownAt))
         {
             if (e is IEvent<FamilyRegistered> registered)
@@ -44,9 +50,12 @@ public static class PictureReplay
     }
 
     /// <summary>The team's systemic record as it stood, by the same two moments.</summary>
-    public static SystemicRecord? FoldSystemicRecord(IEnumerable<IEvent> events, DateTimeOffset? asOf, DateTimeOffset? knownAt)
+    public static SystemicRecord? FoldSystemicRecord(IEnumerable<IEvent> events, DateTimeOffset? asOf, DateTimeOffset? knownAt) =>
+        FoldSystemicRecord(null, events, asOf, knownAt);
+
+    /// <summary>Folds onto <paramref name="record"/> (changed in place), as <see cref="Fold(FamilyPicture?, IEnumerable{IEvent}, DateTimeOffset?, DateTimeOffset?)"/> does.</summary>
+    public static SystemicRecord? FoldSystemicRecord(SystemicRecord? record, IEnumerable<IEvent> events, DateTimeOffset? asOf, DateTimeOffset? knownAt)
     {
-        SystemicRecord? record = null;
         foreach (var e in Standing(events, asOf, knownAt))
         {
             switch (e)
