@@ -115,6 +115,8 @@ public sealed class CountyDataSet
     }
 
     private readonly ConcurrentDictionary<Guid, Guid> _allocated = new();
+    private readonly Dictionary<Guid, int> _teamFamilies = [];
+    private const int FamiliesPerTeam = 30;
     private long _teamFacts;
     private long _logRows;
 
@@ -293,7 +295,7 @@ public sealed class CountyDataSet
                 DataCategories = [ConsentCategory.AssessmentContributions], Purpose = "Palvelutarpeen arviointi", GivenAt = next,
             }, worker, next), next);
         }
-        var contributions = random.Next(8, 24);
+        var contributions = random.Next(12, 36);
         for (var c = 0; c < contributions && next < Today.AddHours(-2); c++)
         {
             next = next.AddHours(random.Next(4, 96));
@@ -355,7 +357,10 @@ public sealed class CountyDataSet
         lock (_allocation)
         {
             var offset = random.Next(_teams.Count);
+            // A systemic unit holds about thirty families (its workers' 30-children limit would allow more): the county's 40
+            // units hold 1,200, the rest of the county's child-protection clients wait or are held elsewhere.
             var found = Enumerable.Range(0, _teams.Count).Select(i => _teams[(i + offset) % _teams.Count])
+                .Where(t => _teamFamilies.GetValueOrDefault(t.Id) < FamiliesPerTeam)
                 .SelectMany(t => t.Workers.Select(w => (Team: t, Worker: w)))
                 .FirstOrDefault(c => _childrenHeld.GetValueOrDefault(c.Worker.Id) + children <= ResponsibleWorkers.ChildLimit);
             if (found.Worker is null)
@@ -364,6 +369,7 @@ public sealed class CountyDataSet
             }
             (team, responsible) = found;
             _childrenHeld.AddOrUpdate(responsible.Id, children, (_, held) => held + children);
+            _teamFamilies[team.Id] = _teamFamilies.GetValueOrDefault(team.Id) + 1;
         }
         var coordinator = team.Coordinator;
         history.Take(AllocateFamilyEndpoint.Decide(history.Family, team.Id, new AllocateFamily(familyId, responsible.Id),
@@ -390,7 +396,7 @@ public sealed class CountyDataSet
     {
         foreach (var (childId, born) in history.Family.ChildBirthDates)
         {
-            for (var sent = at.AddDays(random.Next(20, 90)); sent < Today; sent = sent.AddDays(random.Next(30, 120)))
+            for (var sent = at.AddDays(random.Next(20, 90)); sent < Today; sent = sent.AddDays(random.Next(20, 90)))
             {
                 var age = DateOnly.FromDateTime(sent.UtcDateTime).DayNumber - born.DayNumber;
                 if (age is < 7 * 365 or > 16 * 365)

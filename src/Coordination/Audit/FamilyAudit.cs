@@ -20,4 +20,18 @@ public static class FamilyAudit
         }
         return (picture, null);
     }
+
+    /// <summary>
+    /// The same rule, for a caller that needs no picture (a replay, an integrity check): only the family's relationships are
+    /// read, not its picture (hundreds of kilobytes for a family of years).
+    /// </summary>
+    public static async Task<IResult?> RefusedAsync(IQuerySession session, Professional caller, Guid familyId, CancellationToken ct)
+    {
+        var relationships = await session.Query<FamilyPicture>().Where(p => p.Id == familyId).Select(p => p.Relationships)
+            .SingleOrDefaultAsync(ct);
+        var responsible = relationships?.ResponsibleSocialWorkerId == caller.Id && caller.IsSocialWorker;
+        return relationships is null || !(AccessLogQueries.IsAuditor(caller) || responsible)
+            ? Problems.Result(Problems.NotFound())
+            : null;
+    }
 }

@@ -26,7 +26,7 @@ public static class VerifyIntegrityEndpoint
             return Hosting.Problems.Result(invalid);
         }
         await using var session = store.QuerySession(caller.Organisation);
-        var (_, refused) = await FamilyAudit.AuthoriseAsync(session, caller, familyId, ct);
+        var refused = await FamilyAudit.RefusedAsync(session, caller, familyId, ct);
         if (refused is not null)
         {
             return refused;

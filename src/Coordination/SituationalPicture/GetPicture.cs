@@ -73,7 +73,7 @@ public static class GetPictureEndpoint
         {
             return Problems.Result(Problems.Invalid(errors));
         }
-        var (_, refused) = await FamilyAudit.AuthoriseAsync(session, caller, familyId, ct);
+        var refused = await FamilyAudit.RefusedAsync(session, caller, familyId, ct);
         if (refused is not null)
         {
             // A professional who may see today's picture but not replay it is told so; anyone else learns nothing.

@@ -47,9 +47,10 @@ public static class TeamMembership
     {
         var table = $"{session.DocumentStore.Options.DatabaseSchemaName}.mt_doc_team";
         // The member whose membership has not ended (Team.Current): no until, or a null one.
-        var ids = await session.QueryAsync<string>(
-            $"select id::text from {table} where tenant_id = ? and jsonb_path_exists(data, "
-            + "'$.members[*] ? (@.professionalId == $id && (!exists(@.until) || @.until == null))', jsonb_build_object('id', ?::text))",
+        // The parameters are marked ^: the jsonpath's own filter is a '?'.
+        var ids = await session.QueryAsync<string>('^',
+            $"select id::text from {table} where tenant_id = ^ and jsonb_path_exists(data, "
+            + "'$.members[*] ? (@.professionalId == $id && (!exists(@.until) || @.until == null))', jsonb_build_object('id', ^::text))",
             ct, session.TenantId, caller.Id);
         return ids.Select(Guid.Parse).ToHashSet();
     }
