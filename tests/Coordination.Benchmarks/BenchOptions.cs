@@ -14,7 +14,8 @@ public sealed record BenchOptions
           --county       a county's data set (20,000 families, about 1.5 million facts over five years) built through the event
                          store, then every bounded read, time travel and commands on it (about 30 minutes); with --quick, 300 families
           --trace FILE   profile the service's write path: commands for --seconds under dotnet-trace (run `dotnet tool restore`
-                         first), written to FILE (.nettrace) with its top methods printed; nothing else is measured
+                         first), written to FILE (.nettrace) with its top methods printed; nothing else is measured. With --county:
+                         picture reads on the county set instead
           --set NAME=VALUE   an environment variable for the service process (repeatable), e.g. a runtime knob to compare
           --rebuild      with --county: also rebuild every projection over the whole county (long)
         """;

@@ -74,7 +74,7 @@ public static class BenchmarkRunner
             await Load.ClosedLoopAsync(options.Concurrency, TimeSpan.FromSeconds(Math.Min(3, options.Seconds)), Command); // warm-up
             if (options.TraceFile is { } trace)
             {
-                return await Profiling.TraceCommandsAsync(service, trace, options, Command, output);
+                return await Profiling.TraceAsync(service, trace, options, Command, output);
             }
             var commands = await Load.ClosedLoopAsync(options.Concurrency, duration, Command);
             var rawCommands = await Load.ClosedLoopAsync(options.Concurrency, duration, RawCommand);

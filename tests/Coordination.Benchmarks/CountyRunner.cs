@@ -68,6 +68,12 @@ public static class CountyRunner
             var (client, families) = workers[i % workers.Count];
             return (client, families[(i / workers.Count * 7919) % families.Count]);
         }
+        if (options.TraceFile is { } trace)
+        {
+            // The picture read of the county under the profiler: what a read of a family of years costs.
+            return await Profiling.TraceAsync(service, trace, options,
+                i => Ok(Pick(i).Client.GetAsync($"/api/families/{Pick(i).Family.FamilyId}/picture")), output, "picture read");
+        }
         var familiesOfPage = await FirstPageFamiliesAsync(workers[0].Client, "/api/deadlines?limit=50");
         var adminPage = await FirstPageFamiliesAsync(admin, "/api/deadlines?state=open&limit=50");
 

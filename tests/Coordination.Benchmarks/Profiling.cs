@@ -3,13 +3,13 @@ using System.Diagnostics;
 namespace Coordination.Benchmarks;
 
 /// <summary>
-/// The write path under a profiler: the same closed loop of commands as the benchmark's, while <c>dotnet-trace</c> (the
+/// A closed loop under a profiler (the benchmark's commands; in county mode, picture reads on the county set), while <c>dotnet-trace</c> (the
 /// repository's local tool, <c>dotnet tool restore</c>) samples the service's threads; then the trace's top methods.
 /// </summary>
 public static class Profiling
 {
-    public static async Task<List<BenchResult>> TraceCommandsAsync(ServiceUnderTest service, string file, BenchOptions options,
-        Func<int, Task<bool>> command, TextWriter output)
+    public static async Task<List<BenchResult>> TraceAsync(ServiceUnderTest service, string file, BenchOptions options,
+        Func<int, Task<bool>> command, TextWriter output, string what = "command")
     {
         var duration = TimeSpan.FromSeconds(options.Seconds);
         using var trace = Process.Start(new ProcessStartInfo("dotnet",
@@ -25,7 +25,7 @@ public static class Profiling
         await Task.Delay(TimeSpan.FromSeconds(2)); // the session attaches
         var commands = await Load.ClosedLoopAsync(options.Concurrency, duration, command);
         await trace.WaitForExitAsync();
-        output.WriteLine($"Traced {commands.Operations} commands ({commands.PerSecond:0} /s) into {file}.");
+        output.WriteLine($"Traced {commands.Operations} {what}s ({commands.PerSecond:0} /s) into {file}.");
         foreach (var inclusive in new[] { false, true })
         {
             using var report = Process.Start(new ProcessStartInfo("dotnet",
@@ -36,6 +36,6 @@ public static class Profiling
             output.WriteLine(await report.StandardOutput.ReadToEndAsync());
             await report.WaitForExitAsync();
         }
-        return [new BenchResult("traced-command-throughput", Math.Round(commands.PerSecond, 2), "commands/s", null, null)];
+        return [new BenchResult($"traced-{what}-throughput", Math.Round(commands.PerSecond, 2), $"{what}s/s", null, null)];
     }
 }
