@@ -251,7 +251,7 @@ public static class BenchmarkRunner
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static async Task<bool> Succeeded(Task<HttpResponseMessage> request)
+    internal static async Task<bool> Succeeded(Task<HttpResponseMessage> request)
     {
         try
         {
@@ -264,8 +264,10 @@ public static class BenchmarkRunner
         }
     }
 
-    private static BenchResult Compare(string metric, double value, string unit, double baseline) =>
-        new(metric, Math.Round(value, 2), unit, Math.Round(baseline, 2), baseline == 0 ? null : Math.Round(value / baseline, 3));
+    /// <summary>A figure beside its baseline; a phase in which every operation failed has no figure (NaN is no JSON number).</summary>
+    internal static BenchResult Compare(string metric, double value, string unit, double baseline) =>
+        new(metric, double.IsNaN(value) ? -1 : Math.Round(value, 2), unit, double.IsNaN(baseline) ? null : Math.Round(baseline, 2),
+            baseline == 0 || double.IsNaN(baseline) || double.IsNaN(value) ? null : Math.Round(value / baseline, 3));
 }
 
 public static class Report

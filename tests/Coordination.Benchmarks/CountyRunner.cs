@@ -178,21 +178,8 @@ public static class CountyRunner
                 .Distinct().ToArray();
     }
 
-    private static async Task<bool> Ok(Task<HttpResponseMessage> request)
-    {
-        try
-        {
-            using var response = await request;
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
+    private static Task<bool> Ok(Task<HttpResponseMessage> request) => BenchmarkRunner.Succeeded(request);
 
-    /// <summary>A figure beside its baseline; a phase in which every operation failed has no figure (NaN is no JSON number).</summary>
     private static BenchResult Compare(string metric, double value, string unit, double baseline) =>
-        new(metric, double.IsNaN(value) ? -1 : Math.Round(value, 2), unit, double.IsNaN(baseline) ? null : Math.Round(baseline, 2),
-            baseline == 0 || double.IsNaN(baseline) || double.IsNaN(value) ? null : Math.Round(value / baseline, 3));
+        BenchmarkRunner.Compare(metric, value, unit, baseline);
 }
