@@ -66,8 +66,9 @@ public static class GetAccessLogEndpoint
         if (rows.Count == (limit ?? DefaultLimit) && rows.Count > 0)
         {
             // A full page: more may follow, after the last row's id (the same filter, the next rows).
-            var query = context.Request.Query.Where(q => q.Key is not ("afterId" or "limit"))
-                .Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}")
+            // The route's own filters as given, never the request's other names (a name is copied into a header).
+            var query = new[] { ("familyId", familyId), ("professionalId", professionalId), ("from", from), ("to", to) }
+                .Where(q => q.Item2 is not null).Select(q => $"{q.Item1}={Uri.EscapeDataString(q.Item2!)}")
                 .Append($"limit={limit ?? DefaultLimit}").Append($"afterId={rows[^1].Id}");
             context.Response.Headers.Link = $"</api/audit/access-log?{string.Join("&", query)}>; rel=\"next\"";
         }

@@ -91,8 +91,9 @@ public static class ListDeadlinesEndpoint
         if (rows.Count > take && page.Count > 0)
         {
             var last = page[^1];
-            var query = context.Request.Query.Where(q => q.Key is not ("cursor" or "limit"))
-                .Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}")
+            // The list's own parameters as it read them, never the request's other names (a name is copied into a header).
+            var query = new[] { ("state", state), ("days", days?.ToString(CultureInfo.InvariantCulture)), ("mine", mine?.ToString().ToLowerInvariant()) }
+                .Where(q => q.Item2 is not null).Select(q => $"{q.Item1}={Uri.EscapeDataString(q.Item2!)}")
                 .Append($"limit={take}").Append($"cursor={Cursor.Write(last.Deadline.DueDate, last.FamilyId, last.Deadline.Key)}");
             context.Response.Headers.Link = $"</api/deadlines?{string.Join("&", query)}>; rel=\"next\"";
         }

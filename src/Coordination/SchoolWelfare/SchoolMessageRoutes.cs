@@ -97,9 +97,16 @@ public static class SchoolMessageRoutes
     /// <summary>Where a page of messages ended: the last one's receipt and id (oldest first).</summary>
     private static (DateTimeOffset ReceivedAt, string Id)? ReadCursor(string text) =>
         PageCursor.Read(text, 2) is [var ticks, var id] && long.TryParse(ticks, System.Globalization.NumberStyles.None,
-            System.Globalization.CultureInfo.InvariantCulture, out var t) && t is >= 0 and <= 3155378975999999999 && id.Length is > 0 and <= 400
+            System.Globalization.CultureInfo.InvariantCulture, out var t) && t is >= 0 and <= 3155378975999999999 && IsMessageKey(id)
             ? (new DateTimeOffset(t, TimeSpan.Zero), id)
             : null;
+
+    /// <summary>
+    /// A key as <see cref="InboundMessage.KeyOf"/> writes them (a sender's id, '/', a message id): nothing else reaches the
+    /// query (a NUL in a cursor reached PostgreSQL, which refuses it in text, and answered 500).
+    /// </summary>
+    private static bool IsMessageKey(string id) =>
+        id.Split('/', 2) is [var sender, var message] && SenderIds.IsValid(sender) && MessageIds.IsValid(message);
 
     private static string WriteCursor(DateTimeOffset receivedAt, string id) =>
         PageCursor.Write(receivedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), id);
