@@ -77,7 +77,11 @@ public sealed record BenchOptions
         }
         if (options.County && !args.Contains("--families"))
         {
-            options = options with { Families = options.Quick ? 300 : 20_000, Seconds = options.Quick ? options.Seconds : 15 };
+            options = options with { Families = options.Quick ? 300 : 20_000 };
+        }
+        if (options.County && !options.Quick && !args.Contains("--seconds"))
+        {
+            options = options with { Seconds = 15 };
         }
         return options.JsonFile == "" || options.TraceFile == "" ? null : options;
     }
