@@ -12,8 +12,7 @@ public static class FamilyAudit
         Guid familyId, CancellationToken ct)
     {
         var picture = await session.LoadAsync<FamilyPicture>(familyId, ct);
-        var responsible = picture?.Relationships.ResponsibleSocialWorkerId == caller.Id && caller.IsSocialWorker;
-        if (picture is null || !(AccessLogQueries.IsAuditor(caller) || responsible))
+        if (!MayAudit(caller, picture?.Relationships))
         {
             // Nobody else learns that the family exists (ATL 9 §).
             return (null, Problems.Result(Problems.NotFound()));
@@ -29,9 +28,11 @@ public static class FamilyAudit
     {
         var relationships = await session.Query<FamilyPicture>().Where(p => p.Id == familyId).Select(p => p.Relationships)
             .SingleOrDefaultAsync(ct);
-        var responsible = relationships?.ResponsibleSocialWorkerId == caller.Id && caller.IsSocialWorker;
-        return relationships is null || !(AccessLogQueries.IsAuditor(caller) || responsible)
-            ? Problems.Result(Problems.NotFound())
-            : null;
+        return MayAudit(caller, relationships) ? null : Problems.Result(Problems.NotFound());
     }
+
+    /// <summary>The rule itself: an auditor of the organisation, or the family's responsible social worker; no family, nobody.</summary>
+    private static bool MayAudit(Professional caller, Access.Relationships? relationships) =>
+        relationships is not null
+        && (AccessLogQueries.IsAuditor(caller) || relationships.ResponsibleSocialWorkerId == caller.Id && caller.IsSocialWorker);
 }
