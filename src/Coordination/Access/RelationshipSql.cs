@@ -4,14 +4,14 @@ using Npgsql;
 namespace Coordination.Access;
 
 /// <summary>
-/// <see cref="FamilyAccess.HasRelationship"/> as one SQL condition over a family's stored <see cref="Relationships"/>, for
-/// lists that must page over only the families the caller relates to: each arm a containment the GIN index on
-/// <c>relationships</c> serves, the intake's arm narrowed exactly as <see cref="Relationships.AwaitsDecisionOfOthers"/> is.
+/// <see cref="FamilyAccess.HasRelationship"/> as one SQL condition over a family's stored <see cref="Relationships"/> (its
+/// <see cref="FamilyReach"/>), for lists that must page over only the families the caller relates to: each arm a
+/// containment the GIN index on <c>relationships</c> serves, the intake's arm narrowed exactly as <see cref="Relationships.AwaitsDecisionOfOthers"/> is.
 /// FamilyAccess still judges every row read; the two agree, so a page is never cut short by rows dropped after it.
 /// </summary>
 public static class RelationshipSql
 {
-    /// <param name="relationships">The SQL expression of the family's relationships JSON (<c>f.data -> 'relationships'</c>).</param>
+    /// <param name="relationships">The SQL expression of the family's relationships JSON (<c>fr.data -> 'relationships'</c> of a <see cref="FamilyReach"/>).</param>
     /// <param name="teams">The teams the caller is a current member of.</param>
     public static string Condition(string relationships, Professional caller, IReadOnlySet<Guid> teams, NpgsqlCommand command)
     {

@@ -22,13 +22,12 @@ public static class FamilyAudit
 
     /// <summary>
     /// The same rule, for a caller that needs no picture (a replay, an integrity check): only the family's relationships are
-    /// read, not its picture (hundreds of kilobytes for a family of years).
+    /// read (its <see cref="Access.FamilyReach"/>), not its picture (hundreds of kilobytes for a family of years).
     /// </summary>
     public static async Task<IResult?> RefusedAsync(IQuerySession session, Professional caller, Guid familyId, CancellationToken ct)
     {
-        var relationships = await session.Query<FamilyPicture>().Where(p => p.Id == familyId).Select(p => p.Relationships)
-            .SingleOrDefaultAsync(ct);
-        return MayAudit(caller, relationships) ? null : Problems.Result(Problems.NotFound());
+        var reach = familyId == Guid.Empty ? null : await session.LoadAsync<Access.FamilyReach>(familyId, ct);
+        return MayAudit(caller, reach?.Relationships) ? null : Problems.Result(Problems.NotFound());
     }
 
     /// <summary>The rule itself: an auditor of the organisation, or the family's responsible social worker; no family, nobody.</summary>

@@ -131,8 +131,8 @@ public static class Cursor
 /// Reads one page of deadlines in one statement, an ordered range of an index on <see cref="DeadlineEntry"/> (tenant, due
 /// date, family, key; its unmet, met-late and per-responsible variants): the state is judged in SQL as
 /// <see cref="DeadlineRules.StateOn"/> judges it, and the page ends at <see cref="DeadlineQuery.Limit"/>. For a caller who sees
-/// only related families, each entry is joined to its family's write model, whose relationship facts narrow the families
-/// (GIN index on <c>relationships</c>) and are judged again by <see cref="FamilyAccess"/>.
+/// only related families, each entry is joined to its family's <see cref="FamilyReach"/>, whose relationship facts narrow the
+/// families (GIN index on <c>relationships</c>) and are judged again by <see cref="FamilyAccess"/>.
 /// </summary>
 public static class DeadlineRows
 {
@@ -159,7 +159,7 @@ public static class DeadlineRows
         var command = new NpgsqlCommand();
         var where = new List<string> { "d.tenant_id = @org" };
         command.Parameters.Add(new NpgsqlParameter("org", caller.Organisation));
-        var related = wholeOrganisation ? null : RelationshipSql.Condition("f.data -> 'relationships'", caller, teams, command);
+        var related = wholeOrganisation ? null : RelationshipSql.Condition("fr.data -> 'relationships'", caller, teams, command);
         if (q.Mine)
         {
             where.Add("d.responsible_id = @me");
@@ -194,8 +194,8 @@ public static class DeadlineRows
         }
         command.Parameters.Add(new NpgsqlParameter("limit", q.Limit));
 #pragma warning disable CA2100 // our own tables and fixed conditions; every value is a parameter
-        // A caller who sees only related families: those families first (the GIN index on relationships), then their
-        // deadlines (by family). Left to itself the planner walked the organisation's deadlines in due order and joined each
+        // A caller who sees only related families: those families first (the GIN index on their FamilyReach, a small row
+        // each), then their deadlines (by family). Left to itself the planner walked the organisation's deadlines in due order and joined each
         // to its family until a page of related ones was found: on a county's data, most of a second.
         command.CommandText = related is null
             ? $"""
@@ -207,8 +207,8 @@ public static class DeadlineRows
               """
             : $"""
               with related as materialized (
-                select f.id, f.data -> 'relationships' as relationships from {schema}.mt_doc_family f
-                where f.tenant_id = @org and {related})
+                select fr.id, fr.data -> 'relationships' as relationships from {schema}.{FamilyReachProjection.Table} fr
+                where fr.tenant_id = @org and {related})
               select d.family_id, d.data::text, r.relationships::text
               from related r join {schema}.mt_doc_deadlineentry d on d.tenant_id = @org and d.family_id = r.id
               where {string.Join(" and ", where)}

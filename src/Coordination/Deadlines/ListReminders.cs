@@ -84,7 +84,8 @@ public sealed record ReminderRow(string Key, ReminderItem Item, Relationships Re
 
 /// <summary>
 /// One page of reminders in one statement: the organisation's reminders (one per deadline passed and still unmet) joined to
-/// the family's write model, whose deadline says whose it is now and whether it has been met since.
+/// the deadline's <see cref="DeadlineEntry"/>, which says whose it is now and whether it has been met since, and for a caller
+/// who sees only related families to the family's <see cref="FamilyReach"/> (judged again by <see cref="FamilyAccess"/>).
 /// </summary>
 public static class ReminderRows
 {
@@ -95,14 +96,13 @@ public static class ReminderRows
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        const string deadline = "f.data -> 'deadlines' -> r.id";
-        var where = new List<string> { "r.tenant_id = @org", $"{deadline} is not null", $"{deadline} ->> 'metOn' is null" };
+        var where = new List<string> { "r.tenant_id = @org", "d.met_on is null" };
+        var reach = "";
         if (!wholeOrganisation)
         {
-            where.Add(RelationshipSql.Condition("f.data -> 'relationships'", caller, teams, command));
-            where.Add(caller.IsSocialWorker
-                ? $"({deadline} ->> 'responsibleId' = @me or {deadline} ->> 'responsibleId' is null)"
-                : $"{deadline} ->> 'responsibleId' = @me");
+            reach = $"join {schema}.{FamilyReachProjection.Table} fr on fr.tenant_id = r.tenant_id and fr.id = (r.data ->> 'familyId')::uuid";
+            where.Add(RelationshipSql.Condition("fr.data -> 'relationships'", caller, teams, command));
+            where.Add(caller.IsSocialWorker ? "(d.responsible_id = @me or d.responsible_id is null)" : "d.responsible_id = @me");
         }
         if (after is { } a)
         {
@@ -111,10 +111,12 @@ public static class ReminderRows
             command.Parameters.Add(new NpgsqlParameter("afterKey", a.Key));
         }
 #pragma warning disable CA2100 // our own tables and fixed conditions; every value is a parameter
+        // The entry's id is the family's 32 hex digits, a slash and the deadline's key, which is the reminder's id.
         command.CommandText = $"""
-            select r.id, r.data::text, ({deadline})::text, (f.data -> 'relationships')::text
+            select r.id, r.data::text, (d.data -> 'deadline')::text, {(wholeOrganisation ? "null::text" : "(fr.data -> 'relationships')::text")}
             from {schema}.mt_doc_reminder r
-            join {schema}.mt_doc_family f on f.tenant_id = r.tenant_id and f.id = (r.data ->> 'familyId')::uuid
+            join {schema}.mt_doc_deadlineentry d on d.tenant_id = r.tenant_id and d.id = replace(r.data ->> 'familyId', '-', '') || '/' || r.id
+            {reach}
             where {string.Join(" and ", where)}
             order by (r.data ->> 'dueDate')::date, r.id collate "C"
             limit @limit
@@ -131,7 +133,7 @@ public static class ReminderRows
             var current = JsonSerializer.Deserialize<Deadline>(reader.GetString(2), Json.Storage)!;
             rows.Add(new ReminderRow(reader.GetString(0),
                 new ReminderItem(reminder.FamilyId, Kebab.Name(reminder.Kind), current.SubjectId, reminder.DueDate, current.ResponsibleId, reminder.RaisedAt),
-                JsonSerializer.Deserialize<Relationships>(reader.GetString(3), Json.Storage)!));
+                reader.IsDBNull(3) ? new Relationships() : JsonSerializer.Deserialize<Relationships>(reader.GetString(3), Json.Storage)!));
         }
         return rows;
     }

@@ -65,20 +65,23 @@ public static class WorklistEndpoints
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        var where = new List<string> { "f.tenant_id = @org", RelationshipSql.Condition("f.data -> 'relationships'", caller, teams, command) };
+        var where = new List<string> { "fr.tenant_id = @org", RelationshipSql.Condition("fr.data -> 'relationships'", caller, teams, command) };
         if (after is { } a)
         {
-            where.Add("f.id > @after");
+            where.Add("fr.id > @after");
             command.Parameters.Add(new NpgsqlParameter("after", a));
         }
         command.Parameters.Add(new NpgsqlParameter("org", caller.Organisation));
         command.Parameters.Add(new NpgsqlParameter("limit", take + 1));
 #pragma warning disable CA2100 // our own tables and fixed conditions; every value is a parameter
         command.CommandText = $"""
-            select f.id, (f.data -> 'relationships')::text, coalesce((f.data -> 'deadlines')::text, '{"{}"}'), tc.data::text
-            from {schema}.mt_doc_family f join {schema}.mt_doc_teamcase tc on tc.tenant_id = f.tenant_id and tc.id = f.id
+            select fr.id, (fr.data -> 'relationships')::text, tc.data::text,
+                   (select (d.data -> 'deadline')::text from {schema}.mt_doc_deadlineentry d
+                    where d.tenant_id = fr.tenant_id and d.family_id = fr.id and d.met_on is null
+                    order by d.due_date, d.id collate "C" limit 1)
+            from {schema}.{FamilyReachProjection.Table} fr join {schema}.mt_doc_teamcase tc on tc.tenant_id = fr.tenant_id and tc.id = fr.id
             where {string.Join(" and ", where)}
-            order by f.id
+            order by fr.id
             limit @limit
             """;
 #pragma warning restore CA2100
@@ -88,9 +91,9 @@ public static class WorklistEndpoints
             while (await reader.ReadAsync(ct))
             {
                 var relationships = JsonSerializer.Deserialize<Relationships>(reader.GetString(1), Json.Storage)!;
-                var deadlines = JsonSerializer.Deserialize<Dictionary<string, Deadline>>(reader.GetString(2), Json.Storage)!;
-                var teamCase = JsonSerializer.Deserialize<SystemicTeams.TeamCase>(reader.GetString(3), Json.Storage)!;
-                var next = deadlines.Values.Where(d => d.MetOn is null).MinBy(d => d.DueDate);
+                var teamCase = JsonSerializer.Deserialize<SystemicTeams.TeamCase>(reader.GetString(2), Json.Storage)!;
+                // The first unmet deadline by due date (its entry: DeadlineEntries).
+                var next = reader.IsDBNull(3) ? null : JsonSerializer.Deserialize<Deadline>(reader.GetString(3), Json.Storage);
                 rows.Add((reader.GetGuid(0), relationships, new FamilyListItem(reader.GetGuid(0),
                     [.. teamCase.Children.Select(c => new ChildRef(c.ChildId, c.Name))], Kebab.Name(teamCase.Stage),
                     relationships.ResponsibleSocialWorkerId, next is null ? null : new NextDeadlineRef(Kebab.Name(next.Kind), next.DueDate))));
@@ -197,12 +200,13 @@ public static class WorklistEndpoints
         await connection.OpenAsync(ct);
         await using var command = connection.CreateCommand();
         const string assessment = "f.data -> 'assessments' -> (i.data ->> 'assessmentId')";
-        var related = RelationshipSql.Condition("f.data -> 'relationships'", caller, teams, command);
+        var related = RelationshipSql.Condition("fr.data -> 'relationships'", caller, teams, command);
 #pragma warning disable CA2100 // our own tables and fixed conditions; every value is a parameter
         command.CommandText = $"""
-            select i.data::text, coalesce(({assessment} -> 'childIds')::text, '[]'), (f.data -> 'relationships')::text
+            select i.data::text, coalesce(({assessment} -> 'childIds')::text, '[]'), (fr.data -> 'relationships')::text
             from {schema}.mt_doc_waitinginvitation i
             join {schema}.mt_doc_family f on f.tenant_id = i.tenant_id and f.id = (i.data ->> 'familyId')::uuid
+            join {schema}.{FamilyReachProjection.Table} fr on fr.tenant_id = i.tenant_id and fr.id = f.id
             where i.tenant_id = @org and i.answered = false and i.data ->> 'agency' = @agency
               and (i.data ->> 'professionalId' is null or i.data ->> 'professionalId' = @me)
               and coalesce(({assessment} ->> 'concluded')::boolean, true) = false

@@ -14,7 +14,7 @@ namespace Coordination.IntegrationTests.Audit;
 public sealed class OperationsForAuditors(CoordinationHost host) : IClassFixture<CoordinationHost>
 {
     private static readonly string[] ReadModels = ["mt_doc_familypicture", "mt_doc_family", "mt_doc_familymembers", "mt_doc_contributioncontent", "mt_doc_processingrecord", "mt_doc_waitinginvitation",
-        "mt_doc_team", "mt_doc_teamcase", "mt_doc_systemicrecord", "mt_doc_concernlocation", "mt_doc_deadlineentry", "mt_doc_deadlinebook"];
+        "mt_doc_team", "mt_doc_teamcase", "mt_doc_systemicrecord", "mt_doc_concernlocation", "mt_doc_deadlineentry", "mt_doc_deadlinebook", "mt_doc_familyreach"];
 
     private Task<StatutoryPath> BusyFamily() => AuditScenarios.BusyFamily(host);
 
