@@ -149,15 +149,9 @@ public static class IntakeRoutes
         {
             return Problems.Result(invalid ?? Problems.Invalid(errors));
         }
-        await using var session = store.QuerySession(caller.Organisation);
-        var query = session.Query<Notification>().Where(n => n.Status == NotificationStatus.Unmatched);
-        if (after is { } a)
-        {
-            query = query.Where(n => n.AcceptedAt >= a.At);
-        }
-        var rows = (await query.OrderBy(n => n.AcceptedAt).ThenBy(n => n.Id).Take(take + 1 + (after is null ? 0 : take)).ToListAsync(ct))
-            .Where(n => after is not { } c || n.AcceptedAt > c.At || n.Id.CompareTo(c.Id) > 0).ToList();
-        var page = rows.Take(take).ToList();
+        var rows = await UnmatchedNotifications.PageAsync(store, caller.Organisation, NotificationStatus.Unmatched,
+            after is { } a ? (a.At, a.Id) : null, take + 1, ct);
+        var page = rows.Take(take).Select(r => r.Notification).ToList();
         var entries = page.Select(n => AccessLogEntry.Use(caller, null, $"concern:{n.Id}", purpose!)).ToList();
         if (entries.Count > 0 && await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)
         {
@@ -165,7 +159,7 @@ public static class IntakeRoutes
         }
         if (rows.Count > take)
         {
-            context.Response.Headers.Link = $"</api/intake?status=unmatched&limit={take}&cursor={WriteCursor(page[^1])}>; rel=\"next\"";
+            context.Response.Headers.Link = $"</api/intake?status=unmatched&limit={take}&cursor={WriteCursor(rows[take - 1])}>; rel=\"next\"";
         }
         return Results.Ok(page.Select(View).ToList());
     }
@@ -237,7 +231,8 @@ public static class IntakeRoutes
 
     private sealed record IntakeCursor(DateTimeOffset At, Guid Id);
 
-    private static string WriteCursor(Notification n) => PageCursor.Write($"{n.AcceptedAt.UtcTicks}", $"{n.Id:N}");
+    /// <summary>Where a page ended: the last notification's place in the index (its stored acceptance, not the document's).</summary>
+    private static string WriteCursor(UnmatchedNotifications.Row last) => PageCursor.Write($"{last.Position.UtcTicks}", $"{last.Notification.Id:N}");
 
     private static IntakeCursor? ReadCursor(string text) =>
         PageCursor.Read(text, 2) is [var at, var last]

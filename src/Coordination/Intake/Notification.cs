@@ -1,7 +1,10 @@
 using Coordination.Concerns;
 using Coordination.Families;
 using Coordination.Identity;
+using System.Text.Json;
+using Coordination.Hosting;
 using Marten;
+using Npgsql;
 
 namespace Coordination.Intake;
 
@@ -48,9 +51,12 @@ public static class IntakeSetup
 {
     public const string Queue = "intake";
 
-    public static void ConfigureIntake(this StoreOptions opts) =>
-        opts.Schema.For<Notification>().UseOptimisticConcurrency(true).Index(n => n.Status).Index(n => n.AcceptedAt)
+    public static void ConfigureIntake(this StoreOptions opts)
+    {
+        opts.Schema.For<Notification>().UseOptimisticConcurrency(true)
             .Index(n => n.Content.Child!.PersonId); // an access report finds a child's notifications (ATL 11 §)
+        UnmatchedNotifications.ConfigureIndexes(opts);
+    }
 
     /// <summary>Places a notification: the one family of the organisation that holds the child, or none (unmatched).</summary>
     public static async Task<(IReadOnlyList<Guid> Families, string? Reason)> CandidatesAsync(IQuerySession session, Notification n,
@@ -68,4 +74,55 @@ public static class IntakeSetup
             _ => $"{families.Count} families of the organisation hold this child; a social worker places the notification on the right one.",
         });
     }
+}
+
+/// <summary>
+/// One page of an organisation's notifications in one status, oldest first, after a cursor: an ordered range of the index on
+/// (tenant, status, acceptance, id), so a page reads its own rows and no others, and the cursor is compared exactly (in
+/// SQL, in the index's order) however many notifications share a moment.
+/// </summary>
+public static class UnmatchedNotifications
+{
+    public const string Table = "mt_doc_notification"; // Marten's table for Notification
+
+    public static void ConfigureIndexes(StoreOptions opts) => opts
+        .Column<Notification>(nameof(Notification.Status), "status")
+        .Column<Notification>(nameof(Notification.AcceptedAt), "accepted_at")
+        .Ordered<Notification>("notification_waiting", ["tenant_id", "status", "accepted_at", "id"]);
+
+    /// <summary>One notification of a page and where it stands in the index (its acceptance as the column holds it: microseconds).</summary>
+    public sealed record Row(Notification Notification, DateTimeOffset Position);
+
+    public static async Task<List<Row>> PageAsync(IDocumentStore store, string organisation, string status,
+        (DateTimeOffset AcceptedAt, Guid Id)? after, int limit, CancellationToken ct)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = Sql(store.Options.DatabaseSchemaName, after is not null);
+        command.Parameters.Add(new NpgsqlParameter("org", organisation));
+        command.Parameters.Add(new NpgsqlParameter("status", status));
+        command.Parameters.Add(new NpgsqlParameter("limit", limit));
+        if (after is { } a)
+        {
+            command.Parameters.Add(new NpgsqlParameter("afterAt", a.AcceptedAt.ToUniversalTime()));
+            command.Parameters.Add(new NpgsqlParameter("afterId", a.Id));
+        }
+        var rows = new List<Row>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new Row(JsonSerializer.Deserialize<Notification>(reader.GetString(0), Json.Storage)!, reader.GetFieldValue<DateTimeOffset>(1)));
+        }
+        return rows;
+    }
+
+    /// <summary>The statement a page runs (also what the index test explains).</summary>
+    public static string Sql(string schema, bool afterCursor) => $"""
+        select n.data::text, n.accepted_at from {schema}.{Table} n
+        where n.tenant_id = @org and n.status = @status
+        {(afterCursor ? "and (n.accepted_at, n.id) > (@afterAt, @afterId)" : "")}
+        order by n.accepted_at, n.id
+        limit @limit
+        """;
 }

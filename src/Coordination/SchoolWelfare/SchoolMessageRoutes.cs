@@ -143,8 +143,8 @@ public static class SchoolMessageRoutes
         }
 
         var rows = await WaitingMessages.PageAsync(store, caller.Organisation, InboundStatus.Unmatched, after, take + 1, ct);
-        var unmatched = rows.Take(take).ToList();
-        LinkNext(context, status, take, rows.Count > take ? unmatched[^1] : null);
+        LinkNext(context, status, take, rows.Count > take ? rows[take - 1] : null);
+        var unmatched = rows.Take(take).Select(r => r.Message).ToList();
         // The list shows pupils' names and identity codes, disclosed by the school to social work under the basis it named
         // (docs/sharing.md S3): a use and a disclosure, logged before it is shown.
         var cut = new SharingCut(caller, []);
@@ -175,8 +175,8 @@ public static class SchoolMessageRoutes
     private static async Task<IResult> DeadLetteredAnswer(HttpContext context, IDocumentStore store, IWolverineRuntime runtime,
         string organisation, (DateTimeOffset ReceivedAt, string Id)? after, int take, CancellationToken ct)
     {
-        var dead = new List<(InboundMessage Record, MessageStatusView View)>();
-        InboundMessage? lastRead = null;
+        var dead = new List<(WaitingMessages.Row Record, MessageStatusView View)>();
+        WaitingMessages.Row? lastRead = null;
         var read = 0;
         var more = true;
         while (more && dead.Count <= take && read < DeadLetterScan)
@@ -184,21 +184,21 @@ public static class SchoolMessageRoutes
             var size = Math.Min(take + 1, DeadLetterScan - read);
             var waiting = await WaitingMessages.PageAsync(store, organisation, InboundStatus.Received, after, size, ct);
             more = waiting.Count == size;
-            var letters = await DeadLettersAsync(runtime, waiting, organisation, ct);
+            var letters = await DeadLettersAsync(runtime, [.. waiting.Select(w => w.Message)], organisation, ct);
             foreach (var record in waiting)
             {
                 read++;
                 lastRead = record;
-                if (letters.TryGetValue(record.EnvelopeId!.Value, out var letter))
+                if (letters.TryGetValue(record.Message.EnvelopeId!.Value, out var letter))
                 {
-                    dead.Add((record, View(record, letter, socialWork: false)));
+                    dead.Add((record, View(record.Message, letter, socialWork: false)));
                     if (dead.Count > take)
                     {
                         break;
                     }
                 }
             }
-            after = lastRead is null ? after : (lastRead.ReceivedAt, lastRead.Id);
+            after = lastRead?.Cursor ?? after;
         }
         var page = dead.Take(take).ToList();
         // More dead letters than the page: it ends at its last. Reading stopped at the bound: it ends where the reading did.
@@ -225,12 +225,13 @@ public static class SchoolMessageRoutes
         return results.Envelopes.GroupBy(e => e.Envelope.Id).ToDictionary(g => g.Key, g => g.First());
     }
 
-    private static void LinkNext(HttpContext context, string status, int take, InboundMessage? last)
+    /// <summary>The next page starts after <paramref name="last"/>, at its place in the index (its stored receipt, not the document's).</summary>
+    private static void LinkNext(HttpContext context, string status, int take, WaitingMessages.Row? last)
     {
         if (last is not null)
         {
             context.Response.Headers.Link =
-                $"<{Route}?status={status}&limit={take}&cursor={WriteCursor(last.ReceivedAt, last.Id)}>; rel=\"next\"";
+                $"<{Route}?status={status}&limit={take}&cursor={WriteCursor(last.Position, last.Message.Id)}>; rel=\"next\"";
         }
     }
 

@@ -18,7 +18,13 @@ public static class WaitingMessages
         .Column<InboundMessage>(nameof(InboundMessage.ReceivedAt), "received_at")
         .Ordered<InboundMessage>("inbound_message_waiting", ["tenant_id", "status", "received_at", "id"], lastInC: true);
 
-    public static async Task<List<InboundMessage>> PageAsync(IDocumentStore store, string organisation, string status,
+    /// <summary>One message of a page and where it stands in the index (its receipt as the column holds it: microseconds).</summary>
+    public sealed record Row(InboundMessage Message, DateTimeOffset Position)
+    {
+        public (DateTimeOffset ReceivedAt, string Id) Cursor => (Position, Message.Id);
+    }
+
+    public static async Task<List<Row>> PageAsync(IDocumentStore store, string organisation, string status,
         (DateTimeOffset ReceivedAt, string Id)? after, int limit, CancellationToken ct)
     {
         await using var connection = store.Storage.Database.CreateConnection();
@@ -33,18 +39,19 @@ public static class WaitingMessages
             command.Parameters.Add(new NpgsqlParameter("afterAt", a.ReceivedAt.ToUniversalTime()));
             command.Parameters.Add(new NpgsqlParameter("afterId", a.Id));
         }
-        var rows = new List<InboundMessage>();
+        var rows = new List<Row>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows.Add(JsonSerializer.Deserialize<InboundMessage>(reader.GetString(0), Json.Storage)!);
+            rows.Add(new Row(JsonSerializer.Deserialize<InboundMessage>(reader.GetString(0), Json.Storage)!,
+                reader.GetFieldValue<DateTimeOffset>(1)));
         }
         return rows;
     }
 
     /// <summary>The statement a page runs (also what the index test explains).</summary>
     public static string Sql(string schema, bool afterCursor) => $"""
-        select m.data::text from {schema}.{Table} m
+        select m.data::text, m.received_at from {schema}.{Table} m
         where m.tenant_id = @org and m.status = @status
         {(afterCursor ? "and (m.received_at, m.id collate \"C\") > (@afterAt, @afterId)" : "")}
         order by m.received_at, m.id collate "C"

@@ -99,6 +99,27 @@ public sealed class IndexServedReads(CoordinationHost host) : IClassFixture<Coor
         // The families come from the relationships' GIN index or the entries' index; either way no table is read whole.
         Assert.Contains(nodes, n => n["Index Name"]?.GetValue<string>() is { } name
                                     && (name.StartsWith("deadline_entry", StringComparison.Ordinal) || name.Contains("relationships", StringComparison.Ordinal)));
+        // The relationships are read from the small FamilyReach rows, never from the families' write models (8 KB each, TOASTed).
+        Assert.DoesNotContain(nodes, n => n["Relation Name"]?.GetValue<string>() == "mt_doc_family");
+        Assert.Contains(nodes, n => n["Relation Name"]?.GetValue<string>() == Coordination.Access.FamilyReachProjection.Table);
+    }
+
+    [Theory(Timeout = 120000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task an_intake_page_is_an_ordered_range_of_its_index(bool afterCursor)
+    {
+        await SomeFamiliesAsync();
+        await using var command = new NpgsqlCommand(Coordination.Intake.UnmatchedNotifications.Sql(host.Schema, afterCursor));
+        command.Parameters.Add(new NpgsqlParameter("org", Orgs.Pirkanmaa));
+        command.Parameters.Add(new NpgsqlParameter("status", Coordination.Intake.NotificationStatus.Unmatched));
+        command.Parameters.Add(new NpgsqlParameter("limit", 51));
+        if (afterCursor)
+        {
+            command.Parameters.Add(new NpgsqlParameter("afterAt", DateTimeOffset.UtcNow));
+            command.Parameters.Add(new NpgsqlParameter("afterId", Guid.NewGuid()));
+        }
+        AssertOrderedRange(await ExplainAsync(command, bitmaps: false), Coordination.Intake.UnmatchedNotifications.Table, "notification_waiting");
     }
 
     [Theory(Timeout = 120000)]
