@@ -53,6 +53,19 @@ public static class RecordChecks
     }
 
     /// <summary>How many of these envelopes are not yet handled.</summary>
+    /// <summary>The inbox's rows of one message type not handled, as text for a failure message (no bodies: they hold client data).</summary>
+    public static async Task<string> UnhandledEnvelopesAsync(string connectionString, string schema, string messageType)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"""
+            select string_agg(format('%s %s owner=%s attempts=%s due=%s', id, status, owner_id, attempts, execution_time), '; ')
+            from {schema}.wolverine_incoming_envelopes where message_type like @type and status <> 'Handled'
+            """, connection);
+        command.Parameters.AddWithValue("type", messageType);
+        return (await command.ExecuteScalarAsync()) as string ?? "none";
+    }
+
     public static async Task<long> UnhandledAsync(string connectionString, string schema, List<Guid> ids)
     {
         await using var connection = new NpgsqlConnection(connectionString);
