@@ -295,7 +295,7 @@ public sealed class CountyDataSet
                 DataCategories = [ConsentCategory.AssessmentContributions], Purpose = "Palvelutarpeen arviointi", GivenAt = next,
             }, worker, next), next);
         }
-        var contributions = random.Next(12, 36);
+        var contributions = random.Next(14, 40);
         for (var c = 0; c < contributions && next < Today.AddHours(-2); c++)
         {
             next = next.AddHours(random.Next(4, 96));
@@ -391,12 +391,12 @@ public sealed class CountyDataSet
         }
     }
 
-    /// <summary>School-age children: absence alerts and welfare statuses from the school's student-welfare system, a few a year.</summary>
+    /// <summary>School-age children: absence alerts and welfare statuses from the school's student-welfare system, every two to ten weeks.</summary>
     private static void SchoolReports(FamilyHistory history, DateTimeOffset at, Random random)
     {
         foreach (var (childId, born) in history.Family.ChildBirthDates)
         {
-            for (var sent = at.AddDays(random.Next(20, 90)); sent < Today; sent = sent.AddDays(random.Next(20, 90)))
+            for (var sent = at.AddDays(random.Next(15, 75)); sent < Today; sent = sent.AddDays(random.Next(15, 75)))
             {
                 var age = DateOnly.FromDateTime(sent.UtcDateTime).DayNumber - born.DayNumber;
                 if (age is < 7 * 365 or > 16 * 365)
