@@ -15,6 +15,12 @@ public static class Messaging
             opts.Durability.Mode = builder.Configuration.GetValue("Wolverine:Solo", builder.Environment.IsDevelopment())
                 ? DurabilityMode.Solo
                 : DurabilityMode.Balanced;
+            // An envelope this node owns in the inbox but no longer holds in memory would wait for a restart of the service:
+            // a handler's failure that could not be rescheduled while PostgreSQL was down (Wolverine retries that write for
+            // about 0.4 s, then gives up) leaves its school message or notification "received". Envelopes older than this
+            // are released to be recovered. Every handler is idempotent (a message processed, a deadline checked, a
+            // notification placed: nothing happens twice), so one released while still being handled does no harm.
+            opts.Durability.InboxStaleTime = builder.Configuration.GetValue<TimeSpan?>("Wolverine:InboxStaleTime") ?? TimeSpan.FromMinutes(2);
             opts.Policies.AutoApplyTransactions();
             opts.Policies.UseDurableLocalQueues();
             opts.EnableRelayOfUserName = true;
