@@ -118,6 +118,9 @@ public sealed class DeadlineEntryProjection : IProjection
             .Ordered<DeadlineEntry>("deadline_entry_by_responsible", ["tenant_id", "responsible_id", "due_date", "id"], lastInC: true)
             .Ordered<DeadlineEntry>("deadline_entry_mine_unmet", ["tenant_id", "responsible_id", "due_date", "id"], lastInC: true,
                 where: "met_on is null")
-            .Ordered<DeadlineEntry>("deadline_entry_by_family", ["tenant_id", "family_id"]);
+            // A caseworker's page sorts their families' entries: by family, carrying what the page filters and sorts by, so
+            // the sort reads the index alone and only the page's own entries are read whole.
+            .Ordered<DeadlineEntry>("deadline_entry_by_family", ["tenant_id", "family_id"],
+                include: ["due_date", "id", "met_on", "missed", "responsible_id"]);
     }
 }

@@ -195,7 +195,8 @@ public static class DeadlineRows
         command.Parameters.Add(new NpgsqlParameter("limit", q.Limit));
 #pragma warning disable CA2100 // our own tables and fixed conditions; every value is a parameter
         // A caller who sees only related families: those families first (the GIN index on their FamilyReach, a small row
-        // each), then their deadlines (by family). Left to itself the planner walked the organisation's deadlines in due order and joined each
+        // each), then their deadlines (by family, the index carrying what is filtered and sorted on), then the page's
+        // entries whole. Left to itself the planner walked the organisation's deadlines in due order and joined each
         // to its family until a page of related ones was found: on a county's data, most of a second.
         command.CommandText = related is null
             ? $"""
@@ -208,12 +209,17 @@ public static class DeadlineRows
             : $"""
               with related as materialized (
                 select fr.id, fr.data -> 'relationships' as relationships from {schema}.{FamilyReachProjection.Table} fr
-                where fr.tenant_id = @org and {related})
-              select d.family_id, d.data::text, r.relationships::text
-              from related r join {schema}.mt_doc_deadlineentry d on d.tenant_id = @org and d.family_id = r.id
-              where {string.Join(" and ", where)}
-              order by d.due_date, d.id collate "C"
-              limit @limit
+                where fr.tenant_id = @org and {related}),
+              page as materialized (
+                select d.id, d.family_id, d.due_date
+                from related r join {schema}.mt_doc_deadlineentry d on d.tenant_id = @org and d.family_id = r.id
+                where {string.Join(" and ", where)}
+                order by d.due_date, d.id collate "C"
+                limit @limit)
+              select p.family_id, d.data::text, r.relationships::text
+              from page p join {schema}.mt_doc_deadlineentry d on d.tenant_id = @org and d.id = p.id
+              join related r on r.id = p.family_id
+              order by p.due_date, p.id collate "C"
               """;
 #pragma warning restore CA2100
         return command;

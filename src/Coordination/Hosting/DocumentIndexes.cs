@@ -27,13 +27,18 @@ public static class DocumentIndexes
 
     /// <param name="columns">The index's columns in order; the last is compared as <c>COLLATE "C"</c> when <paramref name="lastInC"/>.</param>
     /// <param name="where">A partial index's condition over the table's columns, or null for every row.</param>
-    public static StoreOptions Ordered<T>(this StoreOptions opts, string name, string[] columns, bool lastInC = false, string? where = null)
+    /// <param name="include">Columns carried in the index besides its key, so a read of only those is served by the index alone.</param>
+    public static StoreOptions Ordered<T>(this StoreOptions opts, string name, string[] columns, bool lastInC = false, string? where = null,
+        string[]? include = null)
     {
         opts.Policies.ForAllDocuments(m =>
         {
             if (m.DocumentType == typeof(T) && m.Indexes.All(i => i.Name != name))
             {
-                m.Indexes.Add(new IndexDefinition(name) { Columns = columns, Collation = lastInC ? "C" : null, Predicate = where });
+                m.Indexes.Add(new IndexDefinition(name)
+                {
+                    Columns = columns, Collation = lastInC ? "C" : null, Predicate = where, IncludeColumns = include,
+                });
             }
         });
         return opts;
