@@ -151,7 +151,7 @@ public static class IntakeRoutes
         }
         var rows = await UnmatchedNotifications.PageAsync(store, caller.Organisation, NotificationStatus.Unmatched,
             after is { } a ? (a.At, a.Id) : null, take + 1, ct);
-        var page = rows.Take(take).Select(r => r.Notification).ToList();
+        var page = rows.Take(take).Select(r => r.Document).ToList();
         var entries = page.Select(n => AccessLogEntry.Use(caller, null, $"concern:{n.Id}", purpose!)).ToList();
         if (entries.Count > 0 && await log.TryRecordAsync(caller.Organisation, entries, ct) is { } failed)
         {
@@ -232,7 +232,7 @@ public static class IntakeRoutes
     private sealed record IntakeCursor(DateTimeOffset At, Guid Id);
 
     /// <summary>Where a page ended: the last notification's place in the index (its stored acceptance, not the document's).</summary>
-    private static string WriteCursor(UnmatchedNotifications.Row last) => PageCursor.Write($"{last.Position.UtcTicks}", $"{last.Notification.Id:N}");
+    private static string WriteCursor(StatusPages.Row<Notification> last) => PageCursor.Write($"{last.Position.UtcTicks}", $"{last.Document.Id:N}");
 
     private static IntakeCursor? ReadCursor(string text) =>
         PageCursor.Read(text, 2) is [var at, var last]

@@ -77,9 +77,8 @@ public static class IntakeSetup
 }
 
 /// <summary>
-/// One page of an organisation's notifications in one status, oldest first, after a cursor: an ordered range of the index on
-/// (tenant, status, acceptance, id), so a page reads its own rows and no others, and the cursor is compared exactly (in
-/// SQL, in the index's order) however many notifications share a moment.
+/// One page of an organisation's notifications in one status, oldest first, after a cursor (<see cref="StatusPages"/>): an
+/// ordered range of the index on (tenant, status, acceptance, id).
 /// </summary>
 public static class UnmatchedNotifications
 {
@@ -90,39 +89,13 @@ public static class UnmatchedNotifications
         .Column<Notification>(nameof(Notification.AcceptedAt), "accepted_at")
         .Ordered<Notification>("notification_waiting", ["tenant_id", "status", "accepted_at", "id"]);
 
-    /// <summary>One notification of a page and where it stands in the index (its acceptance as the column holds it: microseconds).</summary>
-    public sealed record Row(Notification Notification, DateTimeOffset Position);
+    private static readonly StatusPages Pages = new(Table, "accepted_at", IdInC: false);
 
-    public static async Task<List<Row>> PageAsync(IDocumentStore store, string organisation, string status,
-        (DateTimeOffset AcceptedAt, Guid Id)? after, int limit, CancellationToken ct)
-    {
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = Sql(store.Options.DatabaseSchemaName, after is not null);
-        command.Parameters.Add(new NpgsqlParameter("org", organisation));
-        command.Parameters.Add(new NpgsqlParameter("status", status));
-        command.Parameters.Add(new NpgsqlParameter("limit", limit));
-        if (after is { } a)
-        {
-            command.Parameters.Add(new NpgsqlParameter("afterAt", a.AcceptedAt.ToUniversalTime()));
-            command.Parameters.Add(new NpgsqlParameter("afterId", a.Id));
-        }
-        var rows = new List<Row>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(new Row(JsonSerializer.Deserialize<Notification>(reader.GetString(0), Json.Storage)!, reader.GetFieldValue<DateTimeOffset>(1)));
-        }
-        return rows;
-    }
+    /// <summary>A page: each notification with its acceptance as the column holds it (microseconds), where the next page starts.</summary>
+    public static Task<List<StatusPages.Row<Notification>>> PageAsync(IDocumentStore store, string organisation, string status,
+        (DateTimeOffset AcceptedAt, Guid Id)? after, int limit, CancellationToken ct) =>
+        Pages.ReadAsync<Notification>(store, organisation, status, after is { } a ? (a.AcceptedAt, a.Id) : null, limit, ct);
 
     /// <summary>The statement a page runs (also what the index test explains).</summary>
-    public static string Sql(string schema, bool afterCursor) => $"""
-        select n.data::text, n.accepted_at from {schema}.{Table} n
-        where n.tenant_id = @org and n.status = @status
-        {(afterCursor ? "and (n.accepted_at, n.id) > (@afterAt, @afterId)" : "")}
-        order by n.accepted_at, n.id
-        limit @limit
-        """;
+    public static string Sql(string schema, bool afterCursor) => Pages.Sql(schema, afterCursor);
 }

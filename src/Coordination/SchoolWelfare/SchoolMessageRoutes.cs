@@ -144,7 +144,7 @@ public static class SchoolMessageRoutes
 
         var rows = await WaitingMessages.PageAsync(store, caller.Organisation, InboundStatus.Unmatched, after, take + 1, ct);
         LinkNext(context, status, take, rows.Count > take ? rows[take - 1] : null);
-        var unmatched = rows.Take(take).Select(r => r.Message).ToList();
+        var unmatched = rows.Take(take).Select(r => r.Document).ToList();
         // The list shows pupils' names and identity codes, disclosed by the school to social work under the basis it named
         // (docs/sharing.md S3): a use and a disclosure, logged before it is shown.
         var cut = new SharingCut(caller, []);
@@ -175,8 +175,8 @@ public static class SchoolMessageRoutes
     private static async Task<IResult> DeadLetteredAnswer(HttpContext context, IDocumentStore store, IWolverineRuntime runtime,
         string organisation, (DateTimeOffset ReceivedAt, string Id)? after, int take, CancellationToken ct)
     {
-        var dead = new List<(WaitingMessages.Row Record, MessageStatusView View)>();
-        WaitingMessages.Row? lastRead = null;
+        var dead = new List<(StatusPages.Row<InboundMessage> Record, MessageStatusView View)>();
+        StatusPages.Row<InboundMessage>? lastRead = null;
         var read = 0;
         var more = true;
         while (more && dead.Count <= take && read < DeadLetterScan)
@@ -184,21 +184,21 @@ public static class SchoolMessageRoutes
             var size = Math.Min(take + 1, DeadLetterScan - read);
             var waiting = await WaitingMessages.PageAsync(store, organisation, InboundStatus.Received, after, size, ct);
             more = waiting.Count == size;
-            var letters = await DeadLettersAsync(runtime, [.. waiting.Select(w => w.Message)], organisation, ct);
+            var letters = await DeadLettersAsync(runtime, [.. waiting.Select(w => w.Document)], organisation, ct);
             foreach (var record in waiting)
             {
                 read++;
                 lastRead = record;
-                if (letters.TryGetValue(record.Message.EnvelopeId!.Value, out var letter))
+                if (letters.TryGetValue(record.Document.EnvelopeId!.Value, out var letter))
                 {
-                    dead.Add((record, View(record.Message, letter, socialWork: false)));
+                    dead.Add((record, View(record.Document, letter, socialWork: false)));
                     if (dead.Count > take)
                     {
                         break;
                     }
                 }
             }
-            after = lastRead?.Cursor ?? after;
+            after = lastRead is null ? after : WaitingMessages.Cursor(lastRead);
         }
         var page = dead.Take(take).ToList();
         // More dead letters than the page: it ends at its last. Reading stopped at the bound: it ends where the reading did.
@@ -226,12 +226,12 @@ public static class SchoolMessageRoutes
     }
 
     /// <summary>The next page starts after <paramref name="last"/>, at its place in the index (its stored receipt, not the document's).</summary>
-    private static void LinkNext(HttpContext context, string status, int take, WaitingMessages.Row? last)
+    private static void LinkNext(HttpContext context, string status, int take, StatusPages.Row<InboundMessage>? last)
     {
         if (last is not null)
         {
             context.Response.Headers.Link =
-                $"<{Route}?status={status}&limit={take}&cursor={WriteCursor(last.Position, last.Message.Id)}>; rel=\"next\"";
+                $"<{Route}?status={status}&limit={take}&cursor={WriteCursor(last.Position, last.Document.Id)}>; rel=\"next\"";
         }
     }
 
