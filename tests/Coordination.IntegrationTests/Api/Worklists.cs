@@ -190,4 +190,26 @@ public sealed class Worklists(CoordinationHost host) : IClassFixture<Coordinatio
         await (await client.GetAsync("/api/worklist?limit=0")).Problem(HttpStatusCode.BadRequest);
         await (await host.ClientFor(Caller.Auditor()).GetAsync("/api/worklist")).Problem(HttpStatusCode.Forbidden);
     }
+
+    [Fact]
+    public async Task my_deadlines_not_met_come_passed_first_then_open_and_the_limit_cuts_the_whole_list()
+    {
+        var worker = Caller.SocialWorker();
+        var late = DateTimeOffset.UtcNow.AddDays(-20).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var open = await (await (await new StatutoryPath(host, worker).Registered(1)).WithConcern()).UrgencyAssessed();
+        var passed = await (await (await new StatutoryPath(host, worker).Registered(1)).WithConcern(receivedAt: late)).UrgencyAssessed();
+        var client = host.ClientFor(worker);
+
+        // Each family's decision deadline is the worker's (they assessed its urgency): the one received 20 days ago has
+        // passed (seven working days), the one received today has not. Passed first, whatever order they were written in.
+        var deadlines = (await (await client.GetAsync("/api/worklist")).Ok())["deadlines"]!.AsArray()
+            .Where(d => d!["kind"]!.GetValue<string>() == "assessment-decision").ToList();
+        Assert.Equal([passed.FamilyId.ToString(), open.FamilyId.ToString()], deadlines.Select(d => Id(d!, "familyId")));
+        Assert.Equal(["overdue", "open"], deadlines.Select(d => d!["state"]!.GetValue<string>()));
+        Assert.All(deadlines, d => Assert.Equal(worker.Id, d!["responsibleId"]!.GetValue<string>()));
+
+        // limit=1: the first of the whole list, the passed one.
+        var first = Assert.Single((await (await client.GetAsync("/api/worklist?limit=1")).Ok())["deadlines"]!.AsArray());
+        Assert.Equal(passed.FamilyId.ToString(), Id(first!, "familyId"));
+    }
 }
