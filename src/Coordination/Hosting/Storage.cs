@@ -39,6 +39,14 @@ public static class Storage
         {
             csb.Timeout = 5;
         }
+        // Sessions in UTC, whatever the server's time zone: Wolverine stamps inbox envelopes with
+        // `now() at time zone 'utc'` into a timestamptz column, which a session in Europe/Helsinki would read as two or
+        // three hours earlier, so the inbox's stale time (Messaging) would release every envelope as it arrived. Our own
+        // SQL names its zone where it needs one (Europe/Helsinki for a day) and hands PostgreSQL only UTC moments.
+        if (!given.ContainsKey("Timezone"))
+        {
+            csb.Timezone = "UTC";
+        }
         // Prepare the statements Marten repeats on every write (measured: parse and bind were a third of a write's SQL time).
         // Preparation survives only if the pool does not DISCARD ALL on every return; our sessions set no session state.
         if (csb.MaxAutoPrepare == 0)

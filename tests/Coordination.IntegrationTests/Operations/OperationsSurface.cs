@@ -7,6 +7,24 @@ namespace Coordination.IntegrationTests.Operations;
 
 public sealed class OperationsSurface(CoordinationHost host) : IClassFixture<CoordinationHost>
 {
+    /// <summary>
+    /// The service's sessions are in UTC whatever the server's zone (a county's PostgreSQL may well run in Europe/Helsinki):
+    /// Wolverine stamps inbox envelopes with <c>now() at time zone 'utc'</c> into a timestamptz, which a session in another
+    /// zone shifts by its offset, and the inbox's stale time would then release every envelope as it arrived.
+    /// </summary>
+    [Fact]
+    public async Task the_services_sessions_are_in_utc_so_the_inbox_stamps_moments_as_they_are()
+    {
+        await using var connection = host.Store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "select current_setting('TimeZone'), extract(epoch from (now() - (now() at time zone 'utc')::timestamptz))";
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal("UTC", reader.GetString(0));
+        Assert.Equal(0m, reader.GetDecimal(1));
+    }
+
     [Fact]
     public async Task ready_and_live_answer_healthy_without_a_token()
     {
