@@ -122,7 +122,7 @@ public static class BenchmarkRunner
             results.Add(new BenchResult("school-intake-failures", school.Intake.Failures, "requests", null, null));
 
             output.WriteLine("Projection rebuild ...");
-            var (rebuildRate, rebuildAllRate, rawRate, startupMs) = await RebuildAsync(connectionString, schema, raw);
+            var (rebuildRate, rebuildAllRate, rawRate, startupMs, _) = await RebuildAsync(connectionString, schema, raw);
             results.Add(Compare("rebuild-rate", rebuildRate, "events/s", rawRate));
             results.Add(Compare("rebuild-all-rate", rebuildAllRate, "events/s", rawRate));
             results.Add(new BenchResult("rebuild-startup", Math.Round(startupMs, 1), "ms", null, null));
@@ -202,11 +202,9 @@ public static class BenchmarkRunner
     /// Rebuilds with the service's own store configuration: the situational pictures alone (events read per second), then
     /// every projection one after another (all the service registers; events of the log per second of the whole rebuild). The daemon's first rebuild
     /// pays a start-up cost unrelated to the number of events; a small projection takes it first and it is reported apart.
+    /// <c>AllTime</c> is how long the rebuild of every projection took.
     /// </summary>
-    /// <summary>How long the last rebuild of every projection took.</summary>
-    internal static TimeSpan AllRebuilt { get; private set; }
-
-    internal static async Task<(double Picture, double All, double Raw, double StartupMs)> RebuildAsync(string connectionString, string schema, RawBaselines raw)
+    internal static async Task<(double Picture, double All, double Raw, double StartupMs, TimeSpan AllTime)> RebuildAsync(string connectionString, string schema, RawBaselines raw)
     {
         using var store = DocumentStore.For(o => Storage.ConfigureMarten(o, connectionString, schema));
         var events = await CountEventsAsync(store);
@@ -227,11 +225,11 @@ public static class BenchmarkRunner
         {
             await daemon.RebuildProjectionAsync(source.Name, timeout, CancellationToken.None);
         }
-        AllRebuilt = stopwatch.Elapsed;
-        var all = events / stopwatch.Elapsed.TotalSeconds;
+        var allTime = stopwatch.Elapsed;
+        var all = events / allTime.TotalSeconds;
         stopwatch.Restart();
         var read = await raw.ReadAndDeserialiseAllEventsAsync();
-        return (picture, all, read / stopwatch.Elapsed.TotalSeconds, firstRebuild.TotalMilliseconds);
+        return (picture, all, read / stopwatch.Elapsed.TotalSeconds, firstRebuild.TotalMilliseconds, allTime);
     }
 
     private static async Task<long> CountEventsAsync(IDocumentStore store)
